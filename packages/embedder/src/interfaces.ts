@@ -1,0 +1,68 @@
+/**
+ * Glossary
+ * - chunk: one piece of text to embed (a paragraph of a document, typically 100-500 characters).
+ * - word piece / token: one WordPiece unit of the model's vocabulary; [CLS] and [SEP] included.
+ * - inference batch: the chunks that go through the model in one ONNX Runtime run, padded to the
+ *   longest of them. Batches are formed from length-sorted chunks and bounded by a token budget.
+ * - embedding: a 384-dim L2-normalised vector (mean pooling over the attention mask, as in
+ *   sentence-transformers).
+ */
+import type { Precision } from '@embedq/model';
+
+export type { Precision };
+
+export const EMBEDDING_DIMENSIONS = 384;
+/** sentence-transformers truncates all-MiniLM-L6-v2 input at 256 word pieces ([CLS]/[SEP] included). */
+export const MAX_SEQUENCE_LENGTH = 256;
+
+export interface EmbedderOptions {
+  /** Which graph to run. Default `int8`. */
+  readonly precision?: Precision;
+  /** Folder with the built model. Default: the repository's `models/all-MiniLM-L6-v2`. */
+  readonly modelDir?: string;
+  /** ONNX Runtime intra-op threads per session. Default 1. */
+  readonly threads?: number;
+  /** Sessions run side by side on alternate batches. Default: 2 (one per core here). */
+  readonly sessions?: number;
+  /** Most chunks in one inference batch. Default 64. */
+  readonly maxBatchSize?: number;
+  /** Most padded tokens (batch size x longest sequence) in one inference batch. Bounds memory. */
+  readonly maxBatchTokens?: number;
+  /** Chunks read ahead and sorted by length before batching; bounds memory for any input size. */
+  readonly sortWindow?: number;
+}
+
+/** What one inference batch cost; reported by `embedStream`. */
+export interface BatchReport {
+  /** 0-based, in the order batches finished. */
+  readonly index: number;
+  readonly chunks: number;
+  /** Real word pieces (no padding). */
+  readonly tokens: number;
+  /** chunks x longest sequence: what the model actually computed. */
+  readonly paddedTokens: number;
+  /** Wall time of the ONNX Runtime run. */
+  readonly ms: number;
+}
+
+export interface EmbeddedBatch {
+  readonly report: BatchReport;
+  /** Positions of these chunks in the input sequence. */
+  readonly indices: readonly number[];
+  /** Unit vectors, `vectors[i]` belongs to input `indices[i]`. */
+  readonly vectors: readonly Float32Array[];
+}
+
+export interface Embedder {
+  readonly dimensions: number;
+  readonly precision: Precision;
+  /** Embeds all texts; result order equals input order. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * Embeds a stream of texts of any length with bounded memory, yielding each inference batch
+   * as it completes (batches may complete out of input order; use `indices`).
+   */
+  embedStream(texts: Iterable<string> | AsyncIterable<string>): AsyncIterable<EmbeddedBatch>;
+  /** Releases the sessions. Safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,268 @@
+import { DataType, GraphBuilder, MICROSOFT_DOMAIN, type ValueInfo } from '../onnx/graph-builder.js';
+import { quantizePerColumn } from '../quantize/quantize-per-column.js';
+import { BERT_CONFIG, type BertWeights, type Dense, type LayerNormWeights } from './bert-weights.js';
+
+/** The four linear layers of an encoder layer, named `layer{i}_{part}` in the graph. */
+export type LinearPart = 'qkv' | 'attn_out' | 'ffn_in' | 'ffn_out';
+export const linearName = (layer: number, part: LinearPart): string => `layer${layer}_${part}`;
+/** Name of the graph output that exposes a linear layer's input when `exposeLinearInputs` is set. */
+export const linearInputName = (linear: string): string => `${linear}_input`;
+
+export interface FusedGraphOptions {
+  readonly precision: 'fp32' | 'int8';
+  /** Weight range for int8: 8 bits ([-127,127]) or 7 bits ([-63,63]). */
+  readonly weightBits: 7 | 8;
+  /**
+   * Input channels, by linear name, that carry outlier activations (BERT's [CLS] token puts values
+   * 5-10x the usual range into a few fixed channels). They are multiplied in fp32 and removed from
+   * the int8 input, so one outlier no longer coarsens the per-tensor quantisation of every other
+   * value (the decomposition of LLM.int8()). int8 only; not for the QKV projection.
+   */
+  readonly outlierChannels?: ReadonlyMap<string, readonly number[]>;
+  /** Linear layers (by name) left in fp32 in an int8 graph: the few whose inputs quantise worst. */
+  readonly keepFp32?: ReadonlySet<string>;
+  /** Adds every linear layer's input as a graph output (used to find outlier channels). fp32 only. */
+  readonly exposeLinearInputs?: boolean;
+}
+
+export const FUSED_INPUTS = { ids: 'input_ids', mask: 'attention_mask' } as const;
+export const FUSED_OUTPUT = 'sentence_embedding';
+
+const epsilon = { float: BERT_CONFIG.layerNormEpsilon };
+
+/**
+ * The serving graph: int32 ids and mask in (right-padded), pooled unit vectors out.
+ * It uses ONNX Runtime's CPU contrib ops (Attention/QAttention, SkipLayerNormalization, BiasGelu,
+ * DynamicQuantizeMatMul) so each encoder layer is a handful of kernels, and it pools and
+ * normalises inside the graph so only [batch, 384] floats cross into JavaScript.
+ */
+export function buildFusedGraph(weights: BertWeights, options: FusedGraphOptions): Uint8Array {
+  if (options.precision === 'fp32' && options.outlierChannels)
+    throw new Error('outlier channels apply to int8 only');
+  if (options.precision === 'int8' && options.exposeLinearInputs)
+    throw new Error('expose linear inputs on fp32 only');
+  const g = new GraphBuilder();
+  const { hidden, vocabSize, maxPositions } = BERT_CONFIG;
+  const { ids, mask } = FUSED_INPUTS;
+  const extraOutputs: ValueInfo[] = [];
+  const linear = new LinearEmitter(g, options, extraOutputs);
+
+  // Embeddings. The word table stays float16 (the source precision: lossless, half the memory);
+  // token type 0 is folded into the position table because every chunk is a single segment.
+  const wordTable = g.constant('word_embeddings_f16', [vocabSize, hidden], weights.wordEmbeddingsF16);
+  const positionPlusType = new Float32Array(weights.positionEmbeddings);
+  for (let p = 0; p < maxPositions; p++) {
+    for (let h = 0; h < hidden; h++) positionPlusType[p * hidden + h]! += weights.tokenTypeEmbeddings[h]!;
+  }
+  const positionTable = g.constant('position_embeddings', [maxPositions, hidden], positionPlusType);
+  const words = g.op('Cast', [g.op('Gather', [wordTable, ids], { label: 'word_gather' })], {
+    attributes: { to: DataType.FLOAT },
+  });
+  const seqLength = g.op('Slice', [g.op('Shape', [ids]), int64(g, 'one', 1), int64(g, 'two', 2)]);
+  const positions = g.op('Slice', [positionTable, int64(g, 'zero', 0), seqLength]);
+  let state = layerNorm(g, g.op('Add', [words, positions]), weights.embeddingNorm, 'embeddings');
+
+  weights.layers.forEach((layer, i) => {
+    const attention = linear.attention(state, layer.qkv, mask, linearName(i, 'qkv'));
+    const attentionOut = linear.dense(attention, layer.attentionOutput, linearName(i, 'attn_out'));
+    state = skipLayerNorm(g, attentionOut, state, layer.attentionNorm, `layer${i}_attn_norm`);
+    const intermediate = linear.denseGelu(state, layer.intermediate, linearName(i, 'ffn_in'));
+    const output = linear.dense(intermediate, layer.output, linearName(i, 'ffn_out'));
+    state = skipLayerNorm(g, output, state, layer.outputNorm, `layer${i}_ffn_norm`);
+  });
+
+  // Mean pooling over the mask, then L2 normalisation. Normalising makes the division by the
+  // token count redundant, so the graph sums and normalises.
+  const maskFloat = g.op('Unsqueeze', [
+    g.op('Cast', [mask], { attributes: { to: DataType.FLOAT } }),
+    int64(g, 'axis2', 2),
+  ]);
+  const summed = g.op('ReduceSum', [g.op('Mul', [state, maskFloat]), int64(g, 'axis1', 1)], {
+    attributes: { keepdims: 0 },
+  });
+  g.node('LpNormalization', [summed], { outputs: [FUSED_OUTPUT], attributes: { axis: 1, p: 2 } });
+
+  return g.toModelBytes({
+    graphName: `all-MiniLM-L6-v2 ${options.precision}`,
+    docString: `all-MiniLM-L6-v2 sentence embeddings (${options.precision}), built by embedq from the fp16 safetensors weights`,
+    inputs: [
+      { name: ids, elemType: DataType.INT32, shape: ['batch', 'sequence'] },
+      { name: mask, elemType: DataType.INT32, shape: ['batch', 'sequence'] },
+    ],
+    outputs: [{ name: FUSED_OUTPUT, elemType: DataType.FLOAT, shape: ['batch', hidden] }, ...extraOutputs],
+    opsetVersion: 17,
+    usesMicrosoftDomain: true,
+  });
+}
+
+/** Emits the linear layers in fp32 or int8, with outlier decomposition and calibration outputs as asked. */
+class LinearEmitter {
+  constructor(
+    private readonly g: GraphBuilder,
+    private readonly options: FusedGraphOptions,
+    private readonly extraOutputs: ValueInfo[],
+  ) {}
+
+  /** Multi-head self-attention including the QKV projection. */
+  attention(x: string, qkv: Dense, mask: string, name: string): string {
+    const g = this.g;
+    const attributes = { num_heads: BERT_CONFIG.heads };
+    this.expose(x, name, qkv.inputs);
+    if (this.isFp32(name)) {
+      return g.op('Attention', [x, ...this.constants(qkv, name), mask], {
+        domain: MICROSOFT_DOMAIN,
+        attributes,
+      });
+    }
+    const q = quantizePerColumn(qkv, this.options.weightBits);
+    const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [x], {
+      outputCount: 3,
+      label: `${name}_quantize`,
+    });
+    return g.op(
+      'QAttention',
+      [
+        xq!,
+        g.constant(`${name}_wq`, [q.inputs, q.outputs], q.weight),
+        g.constant(`${name}_b`, [q.outputs], q.bias),
+        xScale!,
+        g.constant(`${name}_scale`, [q.outputs], q.scale),
+        mask,
+        xZero!,
+        g.constant(`${name}_zp`, [q.outputs], new Int8Array(q.outputs)),
+      ],
+      { domain: MICROSOFT_DOMAIN, attributes, label: name },
+    );
+  }
+
+  /** x W + b. fp32: MatMul then Add (ORT fuses the Add into the GEMM). */
+  dense(x: string, dense: Dense, name: string): string {
+    this.expose(x, name, dense.inputs);
+    if (this.isFp32(name)) {
+      const [w, b] = this.constants(dense, name);
+      return this.g.op('Add', [this.g.op('MatMul', [x, w]), b]);
+    }
+    return this.quantizedMatMul(x, dense, name);
+  }
+
+  /** GELU(x W + b) with the exact erf GELU of BERT. */
+  denseGelu(x: string, dense: Dense, name: string): string {
+    this.expose(x, name, dense.inputs);
+    if (this.isFp32(name)) {
+      const [w, b] = this.constants(dense, name);
+      return this.g.op('BiasGelu', [this.g.op('MatMul', [x, w]), b], { domain: MICROSOFT_DOMAIN });
+    }
+    return this.g.op('Gelu', [this.quantizedMatMul(x, dense, name)], { domain: MICROSOFT_DOMAIN });
+  }
+
+  private isFp32(name: string): boolean {
+    return this.options.precision === 'fp32' || (this.options.keepFp32?.has(name) ?? false);
+  }
+
+  private quantizedMatMul(x: string, dense: Dense, name: string): string {
+    const outliers = this.options.outlierChannels?.get(name) ?? [];
+    const g = this.g;
+    const int8Input =
+      outliers.length === 0
+        ? x
+        : g.op('Mul', [
+            x,
+            g.constant(`${name}_inlier_mask`, [dense.inputs], inlierMask(dense.inputs, outliers)),
+          ]);
+    const q = quantizePerColumn(
+      outliers.length === 0 ? dense : withoutRows(dense, outliers),
+      this.options.weightBits,
+    );
+    const main = g.op(
+      'DynamicQuantizeMatMul',
+      [
+        int8Input,
+        g.constant(`${name}_wq`, [q.inputs, q.outputs], q.weight),
+        g.constant(`${name}_scale`, [q.outputs], q.scale),
+        g.constant(`${name}_zp`, [q.outputs], new Int8Array(q.outputs)),
+        g.constant(`${name}_b`, [q.outputs], q.bias),
+      ],
+      { domain: MICROSOFT_DOMAIN, label: name },
+    );
+    if (outliers.length === 0) return main;
+    const index = g.constant(`${name}_outlier_idx`, [outliers.length], Int32Array.from(outliers));
+    const outlierInput = g.op('Gather', [x, index], { attributes: { axis: -1 } });
+    const outlierWeight = g.constant(
+      `${name}_outlier_w`,
+      [outliers.length, dense.outputs],
+      rows(dense, outliers),
+    );
+    return g.op('Add', [main, g.op('MatMul', [outlierInput, outlierWeight])]);
+  }
+
+  private constants(dense: Dense, name: string): [string, string] {
+    return [
+      this.g.constant(`${name}_w`, [dense.inputs, dense.outputs], dense.weight),
+      this.g.constant(`${name}_b`, [dense.outputs], dense.bias),
+    ];
+  }
+
+  private expose(x: string, name: string, width: number): void {
+    if (!this.options.exposeLinearInputs) return;
+    const output = this.g.op('Identity', [x], { outputs: [linearInputName(name)] });
+    this.extraOutputs.push({ name: output, elemType: DataType.FLOAT, shape: ['batch', 'sequence', width] });
+  }
+}
+
+function int64(g: GraphBuilder, name: string, value: number): string {
+  return g.constant(`${name}_i64`, [1], BigInt64Array.of(BigInt(value)));
+}
+
+function layerNorm(g: GraphBuilder, x: string, w: LayerNormWeights, name: string): string {
+  return g.op(
+    'LayerNormalization',
+    [
+      x,
+      g.constant(`${name}_gamma`, [w.gamma.length], w.gamma),
+      g.constant(`${name}_beta`, [w.beta.length], w.beta),
+    ],
+    { attributes: { axis: -1, epsilon }, label: name },
+  );
+}
+
+/** LayerNorm(x + residual) in one kernel. */
+function skipLayerNorm(
+  g: GraphBuilder,
+  x: string,
+  residual: string,
+  w: LayerNormWeights,
+  name: string,
+): string {
+  return g.op(
+    'SkipLayerNormalization',
+    [
+      x,
+      residual,
+      g.constant(`${name}_gamma`, [w.gamma.length], w.gamma),
+      g.constant(`${name}_beta`, [w.beta.length], w.beta),
+    ],
+    { domain: MICROSOFT_DOMAIN, attributes: { epsilon }, label: name },
+  );
+}
+
+/** 1 for channels that go through int8, 0 for the outlier channels that go through fp32. */
+function inlierMask(width: number, outliers: readonly number[]): Float32Array {
+  const mask = new Float32Array(width).fill(1);
+  for (const k of outliers) mask[k] = 0;
+  return mask;
+}
+
+/** The weight with the outlier rows zeroed, so they do not widen the per-column int8 scales. */
+function withoutRows(dense: Dense, outliers: readonly number[]): Dense {
+  const weight = new Float32Array(dense.weight);
+  for (const k of outliers) weight.fill(0, k * dense.outputs, (k + 1) * dense.outputs);
+  return { ...dense, weight };
+}
+
+function rows(dense: Dense, picked: readonly number[]): Float32Array {
+  const out = new Float32Array(picked.length * dense.outputs);
+  picked.forEach((k, i) => {
+    out.set(dense.weight.subarray(k * dense.outputs, (k + 1) * dense.outputs), i * dense.outputs);
+  });
+  return out;
+}

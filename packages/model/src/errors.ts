@@ -1,0 +1,4 @@
+/** The model cannot be built or verified; the message says what to do. */
+export class ModelBuildError extends Error {
+  override readonly name = 'ModelBuildError';
+}

@@ -1,0 +1,17 @@
+export { BERT_CONFIG } from './bert/bert-weights.js';
+export { FUSED_INPUTS, FUSED_OUTPUT } from './bert/fused-graph.js';
+export { STANDARD_INPUTS, STANDARD_OUTPUT } from './bert/standard-graph.js';
+export { type BuildModelOptions, buildModel, ensureModel, verifyModel } from './build-model.js';
+export { ModelBuildError } from './errors.js';
+export {
+  defaultModelDir,
+  lockFilePath,
+  MODEL_NAME,
+  type ModelFiles,
+  modelFiles,
+  type Precision,
+  SOURCE_PACKAGE,
+  type SourceFiles,
+  sourceFiles,
+} from './paths.js';
+export { readSafetensors, type SafeTensor } from './safetensors.js';
