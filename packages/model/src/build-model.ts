@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { bertWeights } from './bert/bert-weights.js';
 import { buildFusedGraph } from './bert/fused-graph.js';
 import { buildStandardGraph } from './bert/standard-graph.js';
-import { calibrateOutliers } from './calibration/calibrate-outliers.js';
 import { CALIBRATION_TEXTS } from './calibration/calibration-texts.js';
+import { calibrateChannelDivisors } from './calibration/channel-divisors.js';
 import { ModelBuildError } from './errors.js';
 import { lockDifferences, type ModelLock, readLock, writeLock } from './model-lock.js';
 import { lockFilePath, MODEL_NAME, modelFiles, SOURCE_PACKAGE, sourceFiles } from './paths.js';
@@ -79,12 +79,12 @@ export async function buildModel(options: BuildModelOptions = {}): Promise<Model
   const source = verifiedSource();
   const weights = bertWeights(readSafetensors(source.weights));
   const tokenizerJson = JSON.parse(source.tokenizer.toString('utf8')) as Record<string, unknown>;
-  log('finding outlier channels on the calibration texts');
-  const outlierChannels = await calibrateOutliers(weights, tokenizerJson, CALIBRATION_TEXTS);
+  log('measuring activation ranges on the calibration texts');
+  const channelDivisors = await calibrateChannelDivisors(weights, tokenizerJson, CALIBRATION_TEXTS);
 
   const outputs: Record<string, () => Uint8Array> = {
     'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32', weightBits: 8 }),
-    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', weightBits: 8, outlierChannels }),
+    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', weightBits: 8, channelDivisors }),
     'tokenizer.json': () => source.tokenizer,
     'config.json': () => source.config,
     'peer/config.json': () => source.config,

