@@ -1,0 +1,76 @@
+import { performance } from 'node:perf_hooks';
+import { createEmbedder, type EmbeddedBatch } from '@embedq/embedder';
+import { generateSeedChunks } from '@embedq/workload';
+import { optional } from '../options.js';
+import { BatchRecorder, peakRssMB, rssMB } from './batch-recorder.js';
+import type { RunResult, RunSpec } from './interfaces.js';
+import { onnxruntimeNodeVersion } from './package-version.js';
+import { WARM_UP_CHUNKS, WARM_UP_SEED } from './warm-up.js';
+
+/** One embedq run, in this process: load, warm up, embed the seed chunks with embedStream. */
+export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunResult> {
+  const chunks = generateSeedChunks(spec.chunks);
+  const rssBeforeLoadMB = rssMB();
+  const loadStart = performance.now();
+  const embedder = await createEmbedder({
+    precision: spec.precision,
+    maxBatchSize: spec.batchSize,
+    ...optional('threads', spec.threads),
+    ...optional('maxBatchTokens', spec.maxBatchTokens),
+    ...optional('modelDir', spec.modelDir),
+  });
+  try {
+    await embedder.embed(generateSeedChunks(WARM_UP_CHUNKS, WARM_UP_SEED));
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const rssAfterLoadMB = rssMB();
+
+    const recorder = new BatchRecorder({ label, total: chunks.length });
+    const seen = new Uint8Array(chunks.length);
+    recorder.start();
+    for await (const batch of embedder.embedStream(chunks)) {
+      recorder.batch(batch.report);
+      check(batch, embedder.dimensions, seen);
+    }
+    recorder.finish();
+    const missing = seen.indexOf(0);
+    if (missing !== -1) throw new Error(`embedStream never returned chunk ${missing} of ${chunks.length}`);
+
+    return {
+      spec,
+      chunks: recorder.chunks,
+      seconds: recorder.seconds,
+      chunksPerSec: recorder.chunks / recorder.seconds,
+      loadSeconds,
+      peakRssMB: peakRssMB(),
+      rssBeforeLoadMB,
+      rssAfterLoadMB,
+      batches: recorder.batches,
+      tokens: recorder.tokens,
+      paddedTokens: recorder.paddedTokens,
+      batchMs: recorder.timings,
+      rssSamples: recorder.samples,
+      versions: { 'onnxruntime-node': onnxruntimeNodeVersion() },
+    };
+  } finally {
+    await embedder.close();
+  }
+}
+
+/** Cheap sanity checks, so a broken embedder cannot post a fast time. */
+function check(batch: EmbeddedBatch, dimensions: number, seen: Uint8Array): void {
+  const { indices, vectors, report } = batch;
+  if (indices.length !== vectors.length || indices.length !== report.chunks) {
+    throw new Error(
+      `batch ${report.index}: ${indices.length} indices, ${vectors.length} vectors, report says ${report.chunks}`,
+    );
+  }
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    if (seen[index] !== 0)
+      throw new Error(`batch ${report.index}: chunk ${index} returned twice or out of range`);
+    seen[index] = 1;
+    const length = vectors[i]?.length;
+    if (length !== dimensions)
+      throw new Error(`batch ${report.index}: vector of length ${length}, not ${dimensions}`);
+  }
+}

@@ -1,0 +1,17 @@
+/** What the figures are judged against. */
+
+/** Per-worker throughput target on this 2-core machine (int8 ceiling ~125-130 chunks/s, DESIGN.md). */
+export const TARGET_CHUNKS_PER_SEC = 110;
+
+/** Per-worker memory budget: Heroku dynos have 512 MB; the seed report asks for < 300 MB. */
+export const RSS_LIMIT_MB = 300;
+
+/** The seed report's measurement: PyTorch FP32 on CPU, 10k chunks, batch size 64. */
+export const PYTORCH_BASELINE = {
+  source: 'reference/seed-embedding-performance-report.md (2025-11-19)',
+  chunks: 10_000,
+  batchSize: 64,
+  chunksPerSec: 16,
+  peakRssMB: 403,
+  seconds: 641,
+} as const;

@@ -1,0 +1,55 @@
+import type { RunResult, RunSpec } from '../interfaces.js';
+import type { MachineInfo } from '../machine-info.js';
+
+export const MACHINE: MachineInfo = {
+  cpuModel: 'AMD EPYC 7B13',
+  logicalCpus: 2,
+  cpuFlags: { avx2: true, avx512f: false, avx512vnni: false },
+  totalMemoryGiB: 23.4,
+  os: 'Linux 6.1.0 x64',
+  node: 'v20.20.2',
+  onnxruntimeNode: '1.30.0',
+  transformers: '4.3.1',
+  date: '2026-11-28T12:00:00.000Z',
+  gitCommit: '0123456789abcdef0123456789abcdef01234567',
+};
+
+/**
+ * A plausible run: `chunksPerSec` sets the time; RSS climbs to `plateauMB` over the first 10% of
+ * the chunks and stays there (minus `dropMB` at the end).
+ */
+export function fakeRun(
+  spec: RunSpec,
+  figures: { chunksPerSec: number; peakRssMB: number; plateauMB?: number; dropMB?: number; p50?: number },
+): RunResult {
+  const seconds = spec.chunks / figures.chunksPerSec;
+  const batches = Math.ceil(spec.chunks / spec.batchSize);
+  const plateau = figures.plateauMB ?? figures.peakRssMB - 20;
+  const rssSamples = Array.from({ length: batches }, (_, i) => {
+    const chunks = Math.min(spec.chunks, (i + 1) * spec.batchSize);
+    const ramp = Math.min(1, chunks / (spec.chunks * 0.1));
+    const last = i === batches - 1;
+    return {
+      chunks,
+      seconds: chunks / figures.chunksPerSec,
+      rssMB: 100 + (plateau - 100) * ramp - (last ? (figures.dropMB ?? 0) : 0),
+    };
+  });
+  const p50 = figures.p50 ?? (spec.batchSize / figures.chunksPerSec) * 1000;
+  return {
+    spec,
+    chunks: spec.chunks,
+    seconds,
+    chunksPerSec: figures.chunksPerSec,
+    loadSeconds: 0.5,
+    peakRssMB: figures.peakRssMB,
+    rssBeforeLoadMB: 60,
+    rssAfterLoadMB: 150,
+    batches,
+    tokens: spec.chunks * 65,
+    paddedTokens: spec.chunks * 70,
+    batchMs: { count: batches, mean: p50, p50, p90: p50 * 1.2, p99: p50 * 1.5, max: p50 * 2 },
+    rssSamples,
+    versions: { 'onnxruntime-node': '1.30.0' },
+  };
+}

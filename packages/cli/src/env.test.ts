@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { readEnv } from './env.js';
+
+describe('readEnv', () => {
+  it('has local defaults', () => {
+    expect(readEnv({}, '/repo')).toEqual({ modelDir: undefined, userCwd: '/repo', debug: false });
+  });
+
+  it('resolves EMBEDQ_MODEL_DIR against the directory pnpm was run from', () => {
+    const env = readEnv({ EMBEDQ_MODEL_DIR: 'models/x', INIT_CWD: '/home/me', EMBEDQ_DEBUG: '1' }, '/repo');
+    expect(env).toEqual({ modelDir: '/home/me/models/x', userCwd: '/home/me', debug: true });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(readEnv({ EMBEDQ_MODEL_DIR: ' ', INIT_CWD: '', EMBEDQ_DEBUG: '' }, '/repo')).toEqual({
+      modelDir: undefined,
+      userCwd: '/repo',
+      debug: false,
+    });
+  });
+});

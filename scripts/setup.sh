@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up embedq on a fresh machine of this kind: pnpm, dependencies, the model (built from the
+# published weights and checked against models/*.lock.json), pgvector for the local PostgreSQL,
+# and the compiled packages. Safe to run again; each step skips what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  log "installing pnpm"
+  npm install --global pnpm@10.34.9 >/dev/null
+fi
+
+# onnxruntime-node's install script would try to download CUDA parts; the CPU binary ships in the package.
+export ONNXRUNTIME_NODE_INSTALL=skip
+log "installing dependencies and building the model"
+pnpm install --frozen-lockfile
+
+log "installing pgvector into the local PostgreSQL (skipped when present)"
+bash scripts/install-pgvector.sh
+
+log "compiling"
+pnpm build
+log "done"
