@@ -14,7 +14,7 @@ export interface ResolvedEmbedderOptions {
 export const EMBEDDER_DEFAULTS = {
   precision: 'int8',
   maxBatchSize: 64,
-  maxBatchTokens: 4096,
+  maxBatchTokens: 2048,
   sortWindow: 2048,
 } as const;
 

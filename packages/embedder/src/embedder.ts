@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { ensureModel, modelFiles } from '@embedq/model';
+import { ActiveCount } from './active-count.js';
 import { planBatches } from './batch-plan.js';
 import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder-options.js';
+import { EmbedderClosedError } from './errors.js';
 import {
   EMBEDDING_DIMENSIONS,
   type EmbeddedBatch,
@@ -19,11 +21,19 @@ interface PendingChunk {
   readonly ids: Int32Array;
 }
 
-/** Builds the model on first use when `pnpm install` has not (or the folder was removed). */
+/**
+ * Builds the repository's model on first use when `pnpm install` has not (or the folder was
+ * removed). A folder the caller named is never written to: its absence is an error.
+ */
 async function modelPath(options: ResolvedEmbedderOptions): Promise<{ model: string; tokenizer: string }> {
   const files = modelFiles(options.modelDir);
   const model = options.precision === 'int8' ? files.int8 : files.fp32;
   if (!existsSync(model) || !existsSync(files.tokenizer)) {
+    if (files.dir !== modelFiles().dir) {
+      throw new Error(
+        `no model at ${files.dir}; build one there with \`embedq-model build --dir ${files.dir}\``,
+      );
+    }
     process.stderr.write(`[embedq] no model at ${files.dir}; building it now (about 10 s, once)\n`);
     await ensureModel({ dir: files.dir });
   }
@@ -44,7 +54,7 @@ class OnnxEmbedder implements Embedder {
   readonly dimensions = EMBEDDING_DIMENSIONS;
   readonly precision: Precision;
   private readonly queue = new SerialQueue();
-  private batchesDone = 0;
+  private readonly streams = new ActiveCount();
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -67,21 +77,33 @@ class OnnxEmbedder implements Embedder {
   }
 
   async *embedStream(texts: Iterable<string> | AsyncIterable<string>): AsyncIterable<EmbeddedBatch> {
-    let window: PendingChunk[] = [];
-    let index = 0;
-    for await (const text of texts) {
-      if (typeof text !== 'string') throw new TypeError(`text ${index} is ${typeof text}, not a string`);
-      window.push({ index: index++, ids: this.tokenizer.encode(text).ids });
-      if (window.length >= this.options.sortWindow) {
-        yield* this.embedWindow(window);
-        window = [];
+    if (this.closed) throw new EmbedderClosedError();
+    if (typeof texts === 'string')
+      throw new TypeError('embedStream() takes an iterable of strings, not a string');
+    const release = this.streams.acquire();
+    try {
+      const counter = { batches: 0 };
+      let window: PendingChunk[] = [];
+      let index = 0;
+      for await (const text of texts) {
+        if (typeof text !== 'string') throw new TypeError(`text ${index} is ${typeof text}, not a string`);
+        window.push({ index: index++, ids: this.tokenizer.encode(text).ids });
+        if (window.length >= this.options.sortWindow) {
+          yield* this.embedWindow(window, counter);
+          window = [];
+        }
       }
+      if (window.length > 0) yield* this.embedWindow(window, counter);
+    } finally {
+      release();
     }
-    if (window.length > 0) yield* this.embedWindow(window);
   }
 
   /** Sorts one window by length so batches carry little padding, then runs its batches. */
-  private async *embedWindow(window: PendingChunk[]): AsyncIterable<EmbeddedBatch> {
+  private async *embedWindow(
+    window: PendingChunk[],
+    counter: { batches: number },
+  ): AsyncIterable<EmbeddedBatch> {
     window.sort((a, b) => a.ids.length - b.ids.length || a.index - b.index);
     const sizes = planBatches(
       window.map((chunk) => chunk.ids.length),
@@ -91,12 +113,11 @@ class OnnxEmbedder implements Embedder {
     for (const size of sizes) {
       const chunks = window.slice(start, start + size);
       start += size;
-      yield await this.queue.run(() => this.runBatch(chunks));
+      yield await this.queue.run(() => this.runBatch(chunks, counter.batches++));
     }
   }
 
-  private async runBatch(chunks: readonly PendingChunk[]): Promise<EmbeddedBatch> {
-    if (this.closed) throw new Error('the embedder is closed');
+  private async runBatch(chunks: readonly PendingChunk[], index: number): Promise<EmbeddedBatch> {
     const batch = padBatch(
       chunks.map((chunk) => chunk.ids),
       this.tokenizer.padId,
@@ -107,7 +128,7 @@ class OnnxEmbedder implements Embedder {
     const d = this.dimensions;
     return {
       report: {
-        index: this.batchesDone++,
+        index,
         chunks: batch.rows,
         tokens: batch.tokens,
         paddedTokens: batch.rows * batch.columns,
@@ -120,8 +141,8 @@ class OnnxEmbedder implements Embedder {
   }
 
   close(): Promise<void> {
-    // Waits for the batch in flight, then releases the session; a second call gets the same promise.
-    this.closed ??= this.queue.run(() => this.session.release());
+    // New calls are refused at once; calls already running finish first. A second call gets the same promise.
+    this.closed ??= this.streams.idle().then(() => this.queue.run(() => this.session.release()));
     return this.closed;
   }
 }

@@ -1,6 +1,7 @@
 export { type BatchLimits, planBatches } from './batch-plan.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
+export { EmbedderClosedError } from './errors.js';
 export {
   type BatchReport,
   EMBEDDING_DIMENSIONS,

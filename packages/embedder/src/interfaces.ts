@@ -30,7 +30,7 @@ export interface EmbedderOptions {
   readonly maxBatchSize?: number;
   /**
    * Most padded tokens (chunks x longest sequence) in one inference batch. Activation memory
-   * grows with it (~20 KB per token), so it bounds the process's peak RSS. Default 4096;
+   * grows with it (~20 KB per token), so it bounds the process's peak RSS. Default 2048;
    * at least 256, so the longest chunk always fits.
    */
   readonly maxBatchTokens?: number;
@@ -40,7 +40,7 @@ export interface EmbedderOptions {
 
 /** What one inference batch cost; reported by `embedStream`. */
 export interface BatchReport {
-  /** 0-based, in the order batches finished. */
+  /** 0-based position of this batch within its `embedStream` (or `embed`) call. */
   readonly index: number;
   readonly chunks: number;
   /** Real word pieces (no padding). */

@@ -1,0 +1,70 @@
+import { availableParallelism } from 'node:os';
+import { defaultModelDir } from '@embedq/model';
+import { describe, expect, it } from 'vitest';
+import { EMBEDDER_DEFAULTS, resolveEmbedderOptions } from './embedder-options.js';
+import { type EmbedderOptions, MAX_SEQUENCE_LENGTH } from './interfaces.js';
+
+describe('resolveEmbedderOptions', () => {
+  it('fills in the documented defaults', () => {
+    expect(resolveEmbedderOptions()).toEqual({
+      precision: 'int8',
+      modelDir: defaultModelDir(),
+      threads: availableParallelism(),
+      maxBatchSize: 64,
+      maxBatchTokens: 2048,
+      sortWindow: 2048,
+    });
+    expect(resolveEmbedderOptions({})).toEqual(resolveEmbedderOptions());
+    expect(EMBEDDER_DEFAULTS).toEqual({
+      precision: 'int8',
+      maxBatchSize: 64,
+      maxBatchTokens: 2048,
+      sortWindow: 2048,
+    });
+  });
+
+  it('keeps every option that is given', () => {
+    const options = {
+      precision: 'fp32',
+      modelDir: '/models/minilm',
+      threads: 1,
+      maxBatchSize: 1,
+      maxBatchTokens: MAX_SEQUENCE_LENGTH,
+      sortWindow: 1,
+    } as const;
+    expect(resolveEmbedderOptions(options)).toEqual(options);
+  });
+
+  it('accepts the smallest token budget that still holds one chunk of the longest length', () => {
+    expect(resolveEmbedderOptions({ maxBatchTokens: 256 }).maxBatchTokens).toBe(256);
+    expect(MAX_SEQUENCE_LENGTH).toBe(256);
+  });
+
+  it.each<[string, EmbedderOptions, string]>([
+    ['an unknown precision', { precision: 'fp16' as never }, "precision must be 'int8' or 'fp32', got fp16"],
+    ['threads 0', { threads: 0 }, 'threads must be an integer >= 1, got 0'],
+    ['fractional threads', { threads: 1.5 }, 'threads must be an integer >= 1, got 1.5'],
+    ['maxBatchSize 0', { maxBatchSize: 0 }, 'maxBatchSize must be an integer >= 1, got 0'],
+    ['negative maxBatchSize', { maxBatchSize: -4 }, 'maxBatchSize must be an integer >= 1, got -4'],
+    ['NaN maxBatchSize', { maxBatchSize: Number.NaN }, 'maxBatchSize must be an integer >= 1, got NaN'],
+    [
+      'a token budget below one longest chunk',
+      { maxBatchTokens: 255 },
+      'maxBatchTokens must be an integer >= 256, got 255',
+    ],
+    [
+      'an infinite token budget',
+      { maxBatchTokens: Number.POSITIVE_INFINITY },
+      'maxBatchTokens must be an integer >= 256, got Infinity',
+    ],
+    ['sortWindow 0', { sortWindow: 0 }, 'sortWindow must be an integer >= 1, got 0'],
+    [
+      'a string where a number belongs',
+      { sortWindow: '8' as never },
+      'sortWindow must be an integer >= 1, got 8',
+    ],
+  ])('rejects %s with a RangeError that names the option', (_name, options, message) => {
+    expect(() => resolveEmbedderOptions(options)).toThrow(RangeError);
+    expect(() => resolveEmbedderOptions(options)).toThrow(message);
+  });
+});

@@ -1,0 +1,7 @@
+/** `embed` or `embedStream` was called after `close()`. */
+export class EmbedderClosedError extends Error {
+  override readonly name = 'EmbedderClosedError';
+  constructor() {
+    super('the embedder is closed');
+  }
+}
