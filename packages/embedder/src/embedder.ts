@@ -12,7 +12,7 @@ import {
   type Precision,
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
-import { padBatch } from './padded-batch.js';
+import { createBatchScratch, padBatch } from './padded-batch.js';
 import { SerialQueue } from './serial-queue.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
@@ -47,6 +47,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     loadTokenizer(paths.tokenizer),
     ModelSession.open({ modelPath: paths.model, threads: resolved.threads }),
   ]);
+  await session.reserve(resolved, tokenizer.padId);
   return new OnnxEmbedder(resolved, tokenizer, session);
 }
 
@@ -55,6 +56,8 @@ class OnnxEmbedder implements Embedder {
   readonly precision: Precision;
   private readonly queue = new SerialQueue();
   private readonly streams = new ActiveCount();
+  // One batch runs at a time (the serial queue), so one set of input buffers serves them all.
+  private readonly scratch;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -63,6 +66,7 @@ class OnnxEmbedder implements Embedder {
     private readonly session: ModelSession,
   ) {
     this.precision = options.precision;
+    this.scratch = createBatchScratch(options.maxBatchTokens);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -121,6 +125,7 @@ class OnnxEmbedder implements Embedder {
     const batch = padBatch(
       chunks.map((chunk) => chunk.ids),
       this.tokenizer.padId,
+      this.scratch,
     );
     const started = performance.now();
     const output = await this.session.run(batch);
@@ -135,8 +140,8 @@ class OnnxEmbedder implements Embedder {
         ms,
       },
       indices: chunks.map((chunk) => chunk.index),
-      // Copies, so a caller keeping one vector does not keep the whole batch's buffer alive.
-      vectors: chunks.map((_, row) => output.slice(row * d, (row + 1) * d)),
+      // Views into the batch's output: no copy, no garbage beyond the one buffer per batch.
+      vectors: chunks.map((_, row) => output.subarray(row * d, (row + 1) * d)),
     };
   }
 

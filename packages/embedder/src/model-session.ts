@@ -1,5 +1,6 @@
 import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model';
 import * as ort from 'onnxruntime-node';
+import { MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
 import type { PaddedBatch } from './padded-batch.js';
 
 export interface ModelSessionOptions {
@@ -47,6 +48,29 @@ export class ModelSession {
       );
     }
     return output.data as Float32Array;
+  }
+
+  /**
+   * Runs the largest batches the limits allow once, with dummy ids. ONNX Runtime's CPU arena keeps
+   * the most it has ever held, so sizing it now keeps RSS flat afterwards instead of stepping up
+   * whenever a bigger batch first arrives, and the first real batch pays no allocation cost.
+   */
+  async reserve(limits: { maxBatchSize: number; maxBatchTokens: number }, padId: number): Promise<void> {
+    const longest = Math.min(MAX_POSITIONS, limits.maxBatchTokens);
+    const shapes: [number, number][] = [
+      [Math.max(1, Math.floor(limits.maxBatchTokens / longest)), longest],
+      [limits.maxBatchSize, Math.max(1, Math.floor(limits.maxBatchTokens / limits.maxBatchSize))],
+    ];
+    for (const [rows, columns] of shapes) {
+      const size = rows * columns;
+      await this.run({
+        ids: new Int32Array(size).fill(padId),
+        mask: new Int32Array(size).fill(1),
+        rows,
+        columns,
+        tokens: size,
+      });
+    }
   }
 
   async release(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { padBatch } from './padded-batch.js';
+import { createBatchScratch, padBatch } from './padded-batch.js';
 
 const PAD = 0;
 
@@ -67,5 +67,23 @@ describe('padBatch', () => {
     const batch = padBatch([sequence], PAD);
     sequence[1] = 8;
     expect(Array.from(batch.ids)).toEqual([101, 7, 102]);
+  });
+});
+
+describe('padBatch with scratch buffers', () => {
+  it('writes into the scratch, clearing what an earlier, larger batch left there', () => {
+    const scratch = createBatchScratch(8);
+    padBatch([Int32Array.of(9, 9, 9, 9), Int32Array.of(9, 9, 9, 9)], PAD, scratch);
+    const batch = padBatch([Int32Array.of(101, 102), Int32Array.of(101)], PAD, scratch);
+    expect(batch.ids.buffer).toBe(scratch.ids.buffer);
+    expect(Array.from(batch.ids)).toEqual([101, 102, 101, PAD]);
+    expect(Array.from(batch.mask)).toEqual([1, 1, 1, 0]);
+  });
+
+  it('allocates when the scratch is too small', () => {
+    const scratch = createBatchScratch(2);
+    const batch = padBatch([Int32Array.of(1, 2), Int32Array.of(3, 4)], PAD, scratch);
+    expect(batch.ids.buffer).not.toBe(scratch.ids.buffer);
+    expect(batch.ids).toHaveLength(4);
   });
 });

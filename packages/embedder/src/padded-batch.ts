@@ -8,7 +8,25 @@ export interface PaddedBatch {
   readonly tokens: number;
 }
 
-export function padBatch(sequences: readonly Int32Array[], padId: number): PaddedBatch {
+/** Buffers reused from batch to batch, so a long-running embedder makes no garbage per batch here. */
+export interface BatchScratch {
+  readonly ids: Int32Array;
+  readonly mask: Int32Array;
+}
+
+export function createBatchScratch(maxTokens: number): BatchScratch {
+  return { ids: new Int32Array(maxTokens), mask: new Int32Array(maxTokens) };
+}
+
+/**
+ * Pads sequences into row-major ids and mask. With `scratch` (large enough), the result is a view
+ * into it, valid until the next call with the same scratch.
+ */
+export function padBatch(
+  sequences: readonly Int32Array[],
+  padId: number,
+  scratch?: BatchScratch,
+): PaddedBatch {
   const rows = sequences.length;
   let columns = 0;
   let tokens = 0;
@@ -16,8 +34,10 @@ export function padBatch(sequences: readonly Int32Array[], padId: number): Padde
     columns = Math.max(columns, s.length);
     tokens += s.length;
   }
-  const ids = new Int32Array(rows * columns).fill(padId);
-  const mask = new Int32Array(rows * columns);
+  const size = rows * columns;
+  const reuse = scratch !== undefined && scratch.ids.length >= size;
+  const ids = (reuse ? scratch.ids.subarray(0, size) : new Int32Array(size)).fill(padId);
+  const mask = (reuse ? scratch.mask.subarray(0, size) : new Int32Array(size)).fill(0);
   sequences.forEach((s, row) => {
     ids.set(s, row * columns);
     mask.fill(1, row * columns, row * columns + s.length);

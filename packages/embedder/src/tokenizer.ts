@@ -43,7 +43,7 @@ interface TokenizerJsonShape {
 /** Texts longer than this are tokenized in space-separated windows until `maxLength` is reached. */
 const WINDOW_CHARS = 4096;
 /** Distinct words remembered; the cache is dropped and rebuilt when it grows past this. */
-const WORD_CACHE_ENTRIES = 50_000;
+const WORD_CACHE_ENTRIES = 8192;
 
 /** Printable ASCII plus tab/newline/CR: BertNormalizer reduces to lower-casing for such text. */
 const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
