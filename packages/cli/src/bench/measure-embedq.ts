@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { createEmbedder, type EmbeddedBatch } from '@embedq/embedder';
 import { generateSeedChunks, seedChunk } from '@embedq/workload';
 import { optional } from '../options.js';
-import { BatchRecorder, peakRssMB, rssMB } from './batch-recorder.js';
+import { BatchRecorder, rssMB } from './batch-recorder.js';
 import type { RunResult, RunSpec } from './interfaces.js';
 import { onnxruntimeNodeVersion } from './package-version.js';
+import { runResult } from './run-result.js';
 import { WARM_UP_CHUNKS, WARM_UP_SEED } from './warm-up.js';
 
 /** One embedq run, in this process: load, warm up, embed the seed chunks with embedStream. */
@@ -38,22 +39,12 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
     const missing = seen.indexOf(0);
     if (missing !== -1) throw new Error(`embedStream never returned chunk ${missing} of ${total}`);
 
-    return {
-      spec,
-      chunks: recorder.chunks,
-      seconds: recorder.seconds,
-      chunksPerSec: recorder.chunks / recorder.seconds,
+    return runResult(spec, recorder, {
       loadSeconds,
-      peakRssMB: peakRssMB(),
       rssBeforeLoadMB,
       rssAfterLoadMB,
-      batches: recorder.batches,
-      tokens: recorder.tokens,
-      paddedTokens: recorder.paddedTokens,
-      batchMs: recorder.timings,
-      rssSamples: recorder.samples,
       versions: { 'onnxruntime-node': onnxruntimeNodeVersion() },
-    };
+    });
   } finally {
     await embedder.close();
   }

@@ -2,9 +2,10 @@ import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { modelFiles } from '@embedq/model';
 import { generateSeedChunks } from '@embedq/workload';
-import { BatchRecorder, peakRssMB, rssMB } from './batch-recorder.js';
+import { BatchRecorder, rssMB } from './batch-recorder.js';
 import type { RunResult, RunSpec } from './interfaces.js';
 import { packageVersion } from './package-version.js';
+import { runResult } from './run-result.js';
 import { WARM_UP_CHUNKS, WARM_UP_SEED } from './warm-up.js';
 
 const DIMENSIONS = 384;
@@ -68,25 +69,15 @@ export async function measurePeer(spec: RunSpec, label: string): Promise<RunResu
     recorder.finish();
 
     const transformersUrl = import.meta.resolve('@huggingface/transformers');
-    return {
-      spec,
-      chunks: recorder.chunks,
-      seconds: recorder.seconds,
-      chunksPerSec: recorder.chunks / recorder.seconds,
+    return runResult(spec, recorder, {
       loadSeconds,
-      peakRssMB: peakRssMB(),
       rssBeforeLoadMB,
       rssAfterLoadMB,
-      batches: recorder.batches,
-      tokens: recorder.tokens,
-      paddedTokens: recorder.paddedTokens,
-      batchMs: recorder.timings,
-      rssSamples: recorder.samples,
       versions: {
         '@huggingface/transformers': packageVersion('@huggingface/transformers'),
         'onnxruntime-node': packageVersion('onnxruntime-node', transformersUrl),
       },
-    };
+    });
   } finally {
     await extractor.dispose();
   }

@@ -1,0 +1,27 @@
+import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
+import type { RunResult, RunSpec } from './interfaces.js';
+
+/** What an engine measured besides its batches. */
+export interface RunContext {
+  readonly loadSeconds: number;
+  readonly rssBeforeLoadMB: number;
+  readonly rssAfterLoadMB: number;
+  readonly versions: Record<string, string>;
+}
+
+/** One run's result from its finished recorder; peak RSS is read now, at the end of the run. */
+export function runResult(spec: RunSpec, recorder: BatchRecorder, context: RunContext): RunResult {
+  return {
+    spec,
+    chunks: recorder.chunks,
+    seconds: recorder.seconds,
+    chunksPerSec: recorder.chunks / recorder.seconds,
+    peakRssMB: peakRssMB(),
+    batches: recorder.batches,
+    tokens: recorder.tokens,
+    paddedTokens: recorder.paddedTokens,
+    batchMs: recorder.timings,
+    rssSamples: recorder.samples,
+    ...context,
+  };
+}
