@@ -12,7 +12,7 @@ import {
   type Precision,
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
-import { createBatchScratch, padBatch } from './padded-batch.js';
+import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
 import { SerialQueue } from './serial-queue.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
@@ -47,7 +47,12 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     loadTokenizer(paths.tokenizer),
     ModelSession.open({ modelPath: paths.model, threads: resolved.threads }),
   ]);
-  await session.reserve(resolved, tokenizer.padId);
+  try {
+    await session.reserve(resolved, tokenizer.padId);
+  } catch (cause) {
+    await session.release();
+    throw new Error('the model failed its first run', { cause });
+  }
   return new OnnxEmbedder(resolved, tokenizer, session);
 }
 
@@ -57,7 +62,7 @@ class OnnxEmbedder implements Embedder {
   private readonly queue = new SerialQueue();
   private readonly streams = new ActiveCount();
   // One batch runs at a time (the serial queue), so one set of input buffers serves them all.
-  private readonly scratch;
+  private readonly scratch: BatchScratch;
   private closed: Promise<void> | undefined;
 
   constructor(

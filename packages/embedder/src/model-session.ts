@@ -1,6 +1,6 @@
 import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model';
 import * as ort from 'onnxruntime-node';
-import { MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
+import { EMBEDDING_DIMENSIONS, MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
 import type { PaddedBatch } from './padded-batch.js';
 
 export interface ModelSessionOptions {
@@ -31,7 +31,7 @@ export class ModelSession {
       await session.release();
       throw new Error(`${options.modelPath} is not an embedq sentence-embedding graph`);
     }
-    return new ModelSession(session, 384);
+    return new ModelSession(session, EMBEDDING_DIMENSIONS);
   }
 
   /** Returns rows x dimensions floats, row-major. */
