@@ -2,6 +2,7 @@ import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport } from './matrix.js';
+import { batchColumns, formatPadding } from './summary-columns.js';
 import { PEER_TARGETS } from './targets.js';
 import { WARM_UP_CHUNKS } from './warm-up.js';
 
@@ -135,12 +136,8 @@ export function renderMarkdown(report: MatrixReport): string {
         `${formatNumber(s.chunksPerSec)} (${formatNumber(s.spread.chunksPerSec.min)}-${formatNumber(s.spread.chunksPerSec.max)})`,
         formatNumber(s.seconds),
         formatNumber(s.loadSeconds, 2),
-        formatNumber(s.batches, 0),
-        formatNumber(s.batchMs.p50, 0),
-        formatNumber(s.batchMs.p90, 0),
-        formatNumber(s.batchMs.p99, 0),
-        formatNumber(s.batchMs.max, 0),
-        padding(s),
+        ...batchColumns(s),
+        formatPadding(s),
         `${formatNumber(s.peakRssMB, 0)} (${formatNumber(s.spread.peakRssMB.min, 0)}-${formatNumber(s.spread.peakRssMB.max, 0)})`,
       ),
     );
@@ -188,7 +185,7 @@ export function renderMarkdown(report: MatrixReport): string {
         r(e.batchMs.p99, p.batchMs.p99),
       ),
       row('batches', formatNumber(e.batches, 0), formatNumber(p.batches, 0), ''),
-      row('padded / real tokens', padding(e), padding(p), ''),
+      row('padded / real tokens', formatPadding(e), formatPadding(p), ''),
       '',
     );
   }
@@ -296,10 +293,6 @@ function verdict(ok: boolean): string {
 
 function mb(value: number | undefined): string {
   return value === undefined ? 'n/a' : `${formatNumber(value, 0)} MB`;
-}
-
-function padding(s: CellSummary): string {
-  return s.tokens === 0 ? 'n/a' : formatRatio(s.paddedTokens / s.tokens);
 }
 
 function engineName(s: CellSummary): string {

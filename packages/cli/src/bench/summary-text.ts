@@ -1,6 +1,7 @@
 import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary, Ratios } from './interfaces.js';
 import type { MatrixReport } from './matrix.js';
+import { batchColumns, formatPadding } from './summary-columns.js';
 
 const HEADER = [
   '',
@@ -68,12 +69,8 @@ function cellRow(name: string, s: CellSummary): string[] {
     formatNumber(s.chunksPerSec),
     formatNumber(s.seconds, 2),
     formatNumber(s.loadSeconds, 2),
-    formatNumber(s.batches, 0),
-    formatNumber(s.batchMs.p50, 0),
-    formatNumber(s.batchMs.p90, 0),
-    formatNumber(s.batchMs.p99, 0),
-    formatNumber(s.batchMs.max, 0),
-    s.tokens === 0 ? 'n/a' : formatRatio(s.paddedTokens / s.tokens),
+    ...batchColumns(s),
+    formatPadding(s),
     formatNumber(s.peakRssMB, 0),
   ];
 }
