@@ -91,8 +91,8 @@ export async function buildModel(options: BuildModelOptions = {}): Promise<Model
   const channelDivisors = await calibrateChannelDivisors(weights, tokenizerJson, CALIBRATION_TEXTS);
 
   const outputs: Record<string, () => Uint8Array> = {
-    'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32', weightBits: 8 }),
-    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', weightBits: 8, channelDivisors }),
+    'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32' }),
+    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', channelDivisors }),
     'tokenizer.json': () => source.tokenizer,
     'config.json': () => source.config,
     'peer/config.json': () => source.config,
