@@ -1,0 +1,16 @@
+export { apiConfigFromEnv } from './api-config.js';
+export { ConfigError } from './config-error.js';
+export type { Env } from './env-reader.js';
+export type {
+  ApiConfig,
+  ApiLimits,
+  DatabaseSsl,
+  EmbeddingConfig,
+  JobPlanConfig,
+  LogLevel,
+  Precision,
+  ServiceConfig,
+  WorkerConfig,
+} from './interfaces.js';
+export { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, serviceConfigFromEnv } from './service-config.js';
+export { workerConfigFromEnv } from './worker-config.js';

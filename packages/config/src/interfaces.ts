@@ -1,0 +1,102 @@
+/**
+ * Configuration of every embedq process, read from the environment once at start.
+ *
+ * Glossary: a *chunk* is one text to embed; a *batch* is the chunks of one document posted in one
+ * request; a *job* is a range of a batch's chunks that one worker embeds in one go; a *namespace*
+ * scopes documents (tenants, projects); an *embedding* is a chunk's 384-dim unit vector.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type Precision = 'int8' | 'fp32';
+
+/**
+ * How to use TLS with Postgres. `auto` (default): off for a server on this machine, on for any
+ * other host without verifying its certificate (Heroku Postgres requires SSL and its URLs carry
+ * no `sslmode`); `sslmode` in the URL wins over `auto`.
+ */
+export type DatabaseSsl = 'auto' | 'disable' | 'require' | 'verify';
+
+/** Where the shared services are. */
+export interface ServiceConfig {
+  /** `REDIS_URL`, default `redis://127.0.0.1:6379`; `rediss://` turns TLS on. */
+  readonly redisUrl: string;
+  /**
+   * `REDIS_TLS_VERIFY`, default false: Heroku Redis serves a self-signed certificate, so a
+   * `rediss://` connection encrypts without verifying it unless this is true.
+   */
+  readonly redisTlsVerify: boolean;
+  /** `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/embedq`. */
+  readonly databaseUrl: string;
+  /** `DATABASE_SSL`, default `auto`. */
+  readonly databaseSsl: DatabaseSsl;
+  /** `DATABASE_POOL_SIZE`, default 10 (api) or 4 (worker). */
+  readonly databasePoolSize: number;
+  /** `QUEUE_PREFIX`, default `embedq`: the Redis key prefix of every queue (one Redis, several deployments). */
+  readonly queuePrefix: string;
+}
+
+/** How a process embeds. */
+export interface EmbeddingConfig {
+  /** `EMBED_PRECISION`, default `int8`. */
+  readonly precision: Precision;
+  /** `ORT_THREADS`: ONNX Runtime intra-op threads; default: every core. */
+  readonly threads: number | undefined;
+}
+
+/** How batches become jobs: shared by the API (which enqueues) and the CLI. */
+export interface JobPlanConfig {
+  /** `JOB_CHUNKS`, default 256: chunks per job. Smaller jobs retry less work; larger ones sort better. */
+  readonly jobChunks: number;
+  /**
+   * `INTERACTIVE_MAX_CHUNKS`, default 256: batches of at most this many chunks go to the
+   * interactive queue, which workers serve before bulk work, so they are not stuck behind a bulk load.
+   */
+  readonly interactiveMaxChunks: number;
+}
+
+/** Request limits of the REST API; each gives a clear 4xx when exceeded. */
+export interface ApiLimits {
+  /** `MAX_CHUNKS_PER_REQUEST`, default 10,000. */
+  readonly maxChunksPerRequest: number;
+  /** `MAX_TEXT_LENGTH`, default 8,000 characters (code points). */
+  readonly maxTextLength: number;
+  /** `MAX_METADATA_BYTES`, default 8,192: a chunk's metadata as JSON, in UTF-8 bytes. */
+  readonly maxMetadataBytes: number;
+  /** `BODY_LIMIT_BYTES`, default 32 MiB: the largest request body accepted. */
+  readonly bodyLimitBytes: number;
+  /** `MAX_EMBEDDING_INPUTS`, default 128: inputs per synchronous `POST /v1/embeddings`. */
+  readonly maxEmbeddingInputs: number;
+  /** `MAX_SEARCH_K`, default 100. */
+  readonly maxSearchK: number;
+}
+
+export interface ApiConfig {
+  /** `PORT`, default 3000. */
+  readonly port: number;
+  /** `HOST`, default `0.0.0.0` (Heroku and containers route to every interface). */
+  readonly host: string;
+  /** `LOG_LEVEL`, default `info`. */
+  readonly logLevel: LogLevel;
+  readonly services: ServiceConfig;
+  readonly embedding: EmbeddingConfig;
+  readonly jobs: JobPlanConfig;
+  readonly limits: ApiLimits;
+  /** `THROUGHPUT_TARGET`, default 500 chunks/s across the fleet. */
+  readonly throughputTarget: number;
+}
+
+export interface WorkerConfig {
+  /** `LOG_LEVEL`, default `info`. */
+  readonly logLevel: LogLevel;
+  readonly services: ServiceConfig;
+  readonly embedding: EmbeddingConfig;
+  /**
+   * `WORKER_CONCURRENCY`, default 2: bulk jobs in flight per process. Two keep the CPU busy
+   * while one job reads its texts or writes its vectors; inference itself runs one batch at a time.
+   */
+  readonly concurrency: number;
+  /** `SHUTDOWN_TIMEOUT_MS`, default 20,000: on SIGTERM, how long to let running jobs finish (Heroku kills at 30 s). */
+  readonly shutdownTimeoutMs: number;
+  /** `WORKER_ID`, default `$DYNO` (Heroku) or `<hostname>:<pid>`. */
+  readonly workerId: string;
+}

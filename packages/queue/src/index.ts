@@ -1,0 +1,7 @@
+export { MalformedJobError } from './errors.js';
+export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';
+export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
+export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
+export { JobProducer } from './job-producer.js';
+export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES, queueKindOf } from './queue-names.js';
+export { redisOptions } from './redis-options.js';

@@ -1,0 +1,68 @@
+import type { DatabaseSsl } from '@embedq/config';
+import pg from 'pg';
+
+export interface PoolOptions {
+  readonly url: string;
+  readonly ssl: DatabaseSsl;
+  readonly max: number;
+  /** Shown in pg_stat_activity, so an operator can tell api from worker connections. */
+  readonly applicationName: string;
+  /** Called when an idle connection fails (a restart, a failover); default: ignored. */
+  readonly onIdleError?: ((error: Error) => void) | undefined;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+
+/**
+ * The TLS settings for a database URL. An `sslmode` in the URL decides when present; otherwise
+ * `auto` encrypts for any host that is not this machine, without verifying the certificate:
+ * Heroku Postgres requires SSL, gives URLs without `sslmode`, and serves certificates that do
+ * not verify against a public CA.
+ */
+export function sslFor(url: string, mode: DatabaseSsl): pg.ConnectionConfig['ssl'] {
+  const parsed = new URL(url);
+  const sslmode = parsed.searchParams.get('sslmode');
+  const effective: DatabaseSsl =
+    sslmode === 'disable'
+      ? 'disable'
+      : sslmode === 'verify-full' || sslmode === 'verify-ca'
+        ? 'verify'
+        : sslmode !== null
+          ? 'require'
+          : mode === 'auto'
+            ? LOCAL_HOSTS.has(parsed.hostname) || parsed.hostname.startsWith('/')
+              ? 'disable'
+              : 'require'
+            : mode;
+  if (effective === 'disable') return false;
+  if (effective === 'verify') return { rejectUnauthorized: true };
+  return { rejectUnauthorized: false };
+}
+
+/** The URL without TLS query parameters, which would otherwise override `ssl` inside pg. */
+function withoutSslParams(url: string): string {
+  const parsed = new URL(url);
+  for (const key of ['sslmode', 'ssl', 'sslcert', 'sslkey', 'sslrootcert', 'uselibpqcompat']) {
+    parsed.searchParams.delete(key);
+  }
+  return parsed.toString();
+}
+
+/** A connection pool with the search settings on every connection. */
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: withoutSslParams(options.url),
+    ssl: sslFor(options.url, options.ssl),
+    max: options.max,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // Filtered searches (a namespace, a document) would otherwise return fewer than k rows when
+    // the HNSW candidates fail the filter; pgvector 0.8 keeps scanning instead. Sent at connect.
+    options: '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100',
+  });
+  // An idle client's connection can drop (a database restart, a failover); pg emits the error on
+  // the pool and an unhandled 'error' would crash the process. The next query gets a new connection.
+  pool.on('error', options.onIdleError ?? (() => undefined));
+  return pool;
+}

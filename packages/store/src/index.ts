@@ -1,0 +1,25 @@
+export { createPool, type PoolOptions, sslFor } from './create-pool.js';
+export { IdempotencyConflictError } from './errors.js';
+export type {
+  AcceptedBatch,
+  BatchProgress,
+  BatchStatus,
+  ChunkStatus,
+  ChunkToEmbed,
+  JobRange,
+  ModelIdentity,
+  NewBatch,
+  NewChunk,
+  Queryable,
+  SearchHit,
+  SearchQuery,
+} from './interfaces.js';
+export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, migrate } from './migrate.js';
+export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
+export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
+export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
+export { markChunksFailed } from './sql/mark-chunks-failed.js';
+export { ping } from './sql/ping.js';
+export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
+export { searchChunks } from './sql/search-chunks.js';
+export { type EmbeddingWrite, vectorLiteral, writeEmbeddings } from './sql/write-embeddings.js';

@@ -1,0 +1,37 @@
+import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
+import { vectorLiteral } from './write-embeddings.js';
+
+/**
+ * The k chunks nearest the query vector by cosine distance, within the given namespaces and
+ * optionally one document. The HNSW index serves the scan; with a filter, pgvector's iterative
+ * scan (set per connection in createPool) keeps going until k rows pass it, and the outer
+ * ORDER BY restores exact order.
+ */
+export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
+  const result = await db.query<{
+    namespace: string;
+    document_id: string;
+    chunk_index: number;
+    text: string;
+    metadata: Record<string, unknown>;
+    distance: number;
+  }>(
+    `SELECT namespace, document_id, chunk_index, text, metadata, distance FROM (
+       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::vector(384) AS distance
+         FROM chunks
+        WHERE embedding IS NOT NULL AND namespace = ANY($2::text[])
+          AND ($3::text IS NULL OR document_id = $3)
+        ORDER BY embedding <=> $1::vector(384)
+        LIMIT $4
+     ) nearest ORDER BY distance, namespace, document_id, chunk_index`,
+    [vectorLiteral(query.vector), query.namespaces, query.documentId ?? null, query.k],
+  );
+  return result.rows.map((r) => ({
+    namespace: r.namespace,
+    documentId: r.document_id,
+    chunkIndex: r.chunk_index,
+    text: r.text,
+    metadata: r.metadata,
+    score: 1 - r.distance,
+  }));
+}
