@@ -1,3 +1,4 @@
+export { MODEL_NAME } from '@embedq/model';
 export { type BatchLimits, planBatches } from './batch-plan.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';

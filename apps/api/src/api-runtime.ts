@@ -1,0 +1,59 @@
+import type { ApiConfig } from '@embedq/config';
+import { createEmbedder, type Embedder } from '@embedq/embedder';
+import { JobProducer } from '@embedq/queue';
+import { createPool } from '@embedq/store';
+import type { FastifyInstance } from 'fastify';
+import { type BuildAppOptions, buildApp } from './build-app.js';
+
+/**
+ * The API process's parts: queries are short, so its embedder uses small batches, which keeps
+ * the process's memory low (the worker owns bulk inference).
+ */
+export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 1024 } as const;
+
+export interface ApiRuntime {
+  readonly app: FastifyInstance;
+  readonly producer: JobProducer;
+  /** Stops accepting requests, finishes those in flight and closes every connection. */
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  config: ApiConfig,
+  options: BuildAppOptions & { embedder?: Embedder } = {},
+): Promise<ApiRuntime> {
+  const embedder =
+    options.embedder ??
+    (await createEmbedder({
+      precision: config.embedding.precision,
+      ...API_EMBEDDER_LIMITS,
+      ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
+    }));
+  const pool = createPool({
+    url: config.services.databaseUrl,
+    ssl: config.services.databaseSsl,
+    max: config.services.databasePoolSize,
+    applicationName: 'embedq-api',
+  });
+  const producer = new JobProducer({
+    url: config.services.redisUrl,
+    tlsVerify: config.services.redisTlsVerify,
+    prefix: config.services.queuePrefix,
+  });
+  const app = await buildApp({ config, pool, producer, embedder }, options);
+  pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    producer,
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        await producer.close();
+        await pool.end();
+        if (options.embedder === undefined) await embedder.close();
+      })();
+      return closing;
+    },
+  };
+}

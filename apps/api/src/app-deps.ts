@@ -1,0 +1,12 @@
+import type { ApiConfig } from '@embedq/config';
+import type { Embedder } from '@embedq/embedder';
+import type { JobProducer } from '@embedq/queue';
+import type pg from 'pg';
+
+/** What the routes need; main.ts builds them from the environment, tests from their own services. */
+export interface AppDeps {
+  readonly config: ApiConfig;
+  readonly pool: pg.Pool;
+  readonly producer: JobProducer;
+  readonly embedder: Embedder;
+}

@@ -1,0 +1,63 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ApiError } from './api-error.js';
+import type { AppDeps } from './app-deps.js';
+import { sendError } from './error-handler.js';
+import { batchRoutes } from './routes/batches.js';
+import { documentRoutes } from './routes/documents.js';
+import { embeddingsRoutes } from './routes/embeddings.js';
+import { healthRoutes } from './routes/health.js';
+import { searchRoutes } from './routes/search.js';
+
+export interface BuildAppOptions {
+  /** pino options or false; default: JSON logs at the configured level. */
+  readonly logger?: boolean | { level: string };
+}
+
+/** The HTTP app, not yet listening (tests call `inject`, main.ts calls `listen`). */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: deps.config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: deps.config.limits.bodyLimitBytes,
+    // Slow or stalled clients cannot hold a connection forever.
+    requestTimeout: 60_000,
+    connectionTimeout: 60_000,
+    ajv: {
+      // Unknown fields are errors, types are not coerced, defaults are filled in.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'embedq',
+        version: '0.1.0',
+        description: 'Background embedding with all-MiniLM-L6-v2 (384 dimensions) into Postgres/pgvector.',
+      },
+    },
+  });
+
+  // JSON only: a text/plain body gets 415, not a schema error about a string.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
+  );
+
+  healthRoutes(app, deps);
+  batchRoutes(app, deps);
+  searchRoutes(app, deps);
+  embeddingsRoutes(app, deps);
+  documentRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

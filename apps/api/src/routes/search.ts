@@ -1,0 +1,42 @@
+import { searchChunks } from '@embedq/store';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app-deps.js';
+import { searchBody } from '../schemas.js';
+import { checkString } from '../text-checks.js';
+
+interface SearchBody {
+  query: string;
+  k: number;
+  namespace?: string;
+  documentId?: string;
+}
+
+export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post<{ Body: SearchBody }>(
+    '/v1/search',
+    {
+      schema: {
+        summary: 'The k chunks nearest a query by cosine similarity',
+        body: searchBody(deps.config.limits),
+      },
+    },
+    async (request) => {
+      const { query, k, documentId } = request.body;
+      const namespace = request.body.namespace ?? 'default';
+      checkString(query, 'body.query');
+      const [vector] = await deps.embedder.embed([query]);
+      if (vector === undefined) throw new Error('the embedder returned no vector for the query');
+      const hits = await searchChunks(deps.pool, { vector, k, namespaces: [namespace], documentId });
+      return {
+        results: hits.map((hit) => ({
+          documentId: hit.documentId,
+          chunkIndex: hit.chunkIndex,
+          score: Math.round(hit.score * 1e6) / 1e6,
+          text: hit.text,
+          metadata: hit.metadata,
+          namespace: hit.namespace,
+        })),
+      };
+    },
+  );
+}

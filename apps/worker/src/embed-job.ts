@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Embedder } from '@embedq/embedder';
+import type { EmbedChunksPayload } from '@embedq/queue';
+import {
+  type ChunkToEmbed,
+  type ModelIdentity,
+  type Queryable,
+  readJobChunks,
+  writeEmbeddings,
+} from '@embedq/store';
+import { UnrecoverableError } from 'bullmq';
+
+export interface EmbedJobDeps {
+  readonly db: Queryable;
+  readonly embedder: Embedder;
+  readonly model: ModelIdentity;
+  /** Recorded with each vector written. */
+  readonly workerId: string;
+  /** How long to wait for a batch whose request is still committing; default 2 s. */
+  readonly batchVisibleTimeoutMs?: number;
+}
+
+/** What one job did, for logs and metrics. */
+export interface EmbedJobResult {
+  /** Chunks given a vector by this job. */
+  readonly written: number;
+  /** Of those, chunks whose vector was copied from an earlier chunk with the same text. */
+  readonly reused: number;
+  /** Distinct texts run through the model. */
+  readonly inferred: number;
+  readonly readMs: number;
+  readonly embedMs: number;
+  readonly writeMs: number;
+}
+
+/**
+ * Embeds one job's range: reads the chunks still without a vector, copies vectors for texts this
+ * model has embedded before, embeds the rest (each distinct text once) and writes them all in
+ * one statement. Safe to run twice: chunks that have a vector are neither read nor written.
+ */
+export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
+  const totals = { written: 0, reused: 0, inferred: 0, readMs: 0, embedMs: 0, writeMs: 0 };
+  // The second pass runs only when a reused vector vanished between read and write (its chunk
+  // was deleted or replaced); it embeds those chunks instead.
+  for (const reuse of [true, false]) {
+    let started = performance.now();
+    const chunks = await readVisibleChunks(deps, payload, reuse);
+    totals.readMs += performance.now() - started;
+    if (chunks.length === 0) break;
+
+    const copy = chunks.filter((c) => c.reusable).map((c) => c.id);
+    const fresh = chunks.filter((c) => !c.reusable);
+    started = performance.now();
+    const { texts, slotOf } = distinctTexts(fresh);
+    const vectors = texts.length === 0 ? [] : await deps.embedder.embed(texts);
+    totals.embedMs += performance.now() - started;
+    totals.inferred += texts.length;
+
+    started = performance.now();
+    const written = await writeEmbeddings(deps.db, {
+      embedded: fresh.map((c) => ({ id: c.id, vector: vectorAt(vectors, slotOf.get(c.contentHash)) })),
+      reused: copy,
+      model: deps.model,
+      writer: deps.workerId,
+    });
+    totals.writeMs += performance.now() - started;
+    totals.written += written.size;
+    totals.reused += copy.filter((id) => written.has(id)).length;
+    if (copy.every((id) => written.has(id))) break;
+  }
+  return totals;
+}
+
+async function readVisibleChunks(
+  deps: EmbedJobDeps,
+  payload: EmbedChunksPayload,
+  reuse: boolean,
+): Promise<readonly ChunkToEmbed[]> {
+  // The API enqueues before it commits (so a failed enqueue stores nothing); a worker can be
+  // faster than that commit, so a missing batch is awaited briefly before the job gives up.
+  const deadline = performance.now() + (deps.batchVisibleTimeoutMs ?? 2_000);
+  for (;;) {
+    const read = await readJobChunks(deps.db, payload, deps.model, { reuse });
+    if (read.batchExists) return read.chunks;
+    if (performance.now() >= deadline) {
+      throw new UnrecoverableError(
+        `batch ${payload.batchId} does not exist: its request was rolled back or it was removed`,
+      );
+    }
+    await sleep(50);
+  }
+}
+
+/** Each distinct text once, and where each content hash's vector will be. */
+function distinctTexts(chunks: readonly ChunkToEmbed[]): { texts: string[]; slotOf: Map<string, number> } {
+  const texts: string[] = [];
+  const slotOf = new Map<string, number>();
+  for (const chunk of chunks) {
+    if (slotOf.has(chunk.contentHash)) continue;
+    slotOf.set(chunk.contentHash, texts.length);
+    texts.push(chunk.text);
+  }
+  return { texts, slotOf };
+}
+
+function vectorAt(vectors: readonly Float32Array[], slot: number | undefined): Float32Array {
+  const vector = slot === undefined ? undefined : vectors[slot];
+  if (vector === undefined) throw new Error('the embedder returned fewer vectors than texts');
+  return vector;
+}

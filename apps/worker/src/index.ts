@@ -1,0 +1,3 @@
+export { type EmbedJobDeps, type EmbedJobResult, embedJob } from './embed-job.js';
+export { createLogger } from './logger.js';
+export { startWorker, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';

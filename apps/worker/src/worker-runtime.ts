@@ -1,0 +1,136 @@
+import type { WorkerConfig } from '@embedq/config';
+import { createEmbedder, type Embedder, MODEL_NAME } from '@embedq/embedder';
+import {
+  createConsumer,
+  EMBED_CHUNKS_JOB,
+  type EmbedChunksPayload,
+  type QueueConnectionOptions,
+  type QueueKind,
+} from '@embedq/queue';
+import { createPool, markChunksFailed } from '@embedq/store';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { type EmbedJobResult, embedJob } from './embed-job.js';
+
+export interface WorkerRuntimeOptions {
+  readonly config: WorkerConfig;
+  readonly logger: Logger;
+  /** An embedder to share (tests); by default the worker creates and owns one. */
+  readonly embedder?: Embedder | undefined;
+}
+
+export interface WorkerRuntime {
+  readonly workerId: string;
+  /**
+   * Stops taking jobs and waits for the running ones to finish, at most `timeoutMs`; jobs still
+   * running then are abandoned and BullMQ hands them to another worker once their lock expires.
+   * Safe to call twice.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts consuming both queues. Interactive jobs have a consumer of their own, so a small batch
+ * is picked up at once even while bulk jobs fill the bulk consumer; inference batches from all
+ * jobs take turns on the one ONNX session.
+ */
+export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { config, logger } = options;
+  const embedder =
+    options.embedder ??
+    (await createEmbedder({
+      precision: config.embedding.precision,
+      ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
+    }));
+  const pool = createPool({
+    url: config.services.databaseUrl,
+    ssl: config.services.databaseSsl,
+    max: config.services.databasePoolSize,
+    applicationName: `embedq-worker ${config.workerId}`,
+    onIdleError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+  });
+  const deps = {
+    db: pool,
+    embedder,
+    model: { model: MODEL_NAME, precision: embedder.precision },
+    workerId: config.workerId,
+  };
+  const connection: QueueConnectionOptions = {
+    url: config.services.redisUrl,
+    tlsVerify: config.services.redisTlsVerify,
+    prefix: config.services.queuePrefix,
+  };
+
+  const process = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
+    const log = logger.child({
+      queue: kind,
+      jobId: job.id,
+      batchId: payload.batchId,
+      attempt: job.attemptsMade + 1,
+    });
+    try {
+      const result = await embedJob(deps, payload);
+      log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
+      return result;
+    } catch (error) {
+      const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
+      const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
+      log.warn({ err: error, final }, final ? 'job failed for good' : 'job failed; will retry');
+      if (final) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await markChunksFailed(pool, payload, reason).catch((markError: unknown) =>
+          log.error({ err: markError }, 'could not record the failure on the chunks'),
+        );
+      }
+      throw error;
+    }
+  };
+
+  const consumers: Worker[] = [
+    createConsumer({ kind: 'interactive', connection, concurrency: 1 }, (p, job) =>
+      process('interactive', p, job),
+    ),
+    createConsumer({ kind: 'bulk', connection, concurrency: config.concurrency }, (p, job) =>
+      process('bulk', p, job),
+    ),
+  ];
+  for (const consumer of consumers) {
+    consumer.on('error', (error) =>
+      logger.warn({ err: error, queue: consumer.name }, 'queue connection error'),
+    );
+    void consumer.run();
+  }
+  logger.info(
+    { concurrency: config.concurrency, precision: embedder.precision, model: MODEL_NAME },
+    'worker started',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (timeoutMs = config.shutdownTimeoutMs): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ timeoutMs }, 'worker stopping: no new jobs');
+      const drained = Promise.all(consumers.map((c) => c.close())).then(() => true);
+      const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
+      if (!(await Promise.race([drained, timedOut]))) {
+        logger.warn('running jobs did not finish in time; handing them back');
+        await Promise.all(consumers.map((c) => c.close(true)));
+      }
+      if (options.embedder === undefined) await embedder.close();
+      await pool.end();
+      logger.info('worker stopped');
+    })();
+    return closing;
+  };
+  return { workerId: config.workerId, close };
+}
+
+function roundTimes(result: EmbedJobResult): Record<string, number> {
+  return {
+    written: result.written,
+    reused: result.reused,
+    inferred: result.inferred,
+    readMs: Math.round(result.readMs),
+    embedMs: Math.round(result.embedMs),
+    writeMs: Math.round(result.writeMs),
+  };
+}
