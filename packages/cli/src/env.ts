@@ -11,6 +11,8 @@ export interface CliEnv {
   readonly userCwd: string;
   /** `EMBEDQ_DEBUG` set and not empty: errors print their stacks. */
   readonly debug: boolean;
+  /** The whole environment, for commands that parse service settings (DATABASE_URL, ...). */
+  readonly vars: Readonly<Record<string, string | undefined>>;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CliEnv {
@@ -20,6 +22,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
     modelDir: modelDir === undefined ? undefined : resolve(initCwd ?? cwd, modelDir),
     userCwd: initCwd ?? cwd,
     debug: nonEmpty(env.EMBEDQ_DEBUG) !== undefined,
+    vars: env,
   };
 }
 

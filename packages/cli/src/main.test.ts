@@ -11,7 +11,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   stderr.on('data', (d: Buffer) => err.push(d.toString()));
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const code = await main(argv, {
-    env: { modelDir: undefined, userCwd: '/tmp', debug: false },
+    env: { modelDir: undefined, userCwd: '/tmp', debug: false, vars: {} },
     stdin,
     stdout,
     stderr,

@@ -3,10 +3,18 @@ import type { Command, CommandContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { benchRunCommand } from './commands/bench-run.js';
 import { embedCommand } from './commands/embed.js';
+import { loadCommand } from './commands/load.js';
+import { migrateCommand } from './commands/migrate.js';
 import { readEnv } from './env.js';
 import { UsageError } from './usage-error.js';
 
-export const COMMANDS: readonly Command[] = [embedCommand, benchCommand, benchRunCommand];
+export const COMMANDS: readonly Command[] = [
+  embedCommand,
+  benchCommand,
+  benchRunCommand,
+  loadCommand,
+  migrateCommand,
+];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -17,7 +25,8 @@ export function topLevelHelp(): string {
   const width = Math.max(...visible.map((c) => c.name.length));
   return `Usage: embedq COMMAND [options]
 
-Embeds text with all-MiniLM-L6-v2 (384 dimensions, ONNX Runtime on the CPU) and measures it.
+Embeds text with all-MiniLM-L6-v2 (384 dimensions, ONNX Runtime on the CPU), measures it,
+and drives the embedq service (migrate its database, load it through the REST API).
 
 Commands:
 ${visible.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -32,6 +41,8 @@ Examples:
   embedq embed --precision fp32 < texts.txt
   embedq bench --chunks 2000 --peer --json bench.json
   embedq bench --matrix --peer
+  embedq migrate
+  embedq load --chunks 10000 --probes 20
 
 Exit codes: 0 success, 1 failure, 2 bad usage.
 `;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../usage-error.js';
 import { parseBenchArgs } from './bench.js';
 
-const env = { modelDir: undefined, userCwd: '/home/me', debug: false };
+const env = { modelDir: undefined, userCwd: '/home/me', debug: false, vars: {} };
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {

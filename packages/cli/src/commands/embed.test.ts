@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../usage-error.js';
 import { parseEmbedArgs } from './embed.js';
 
-const env = { modelDir: undefined, userCwd: '/work', debug: false };
+const env = { modelDir: undefined, userCwd: '/work', debug: false, vars: {} };
 
 describe('parseEmbedArgs', () => {
   it('defaults to int8 and stdin', () => {
