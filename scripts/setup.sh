@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up embedq on a fresh machine of this kind: pnpm, dependencies, the model (built from the
 # published weights and checked against models/*.lock.json), pgvector for the local PostgreSQL,
-# and the compiled packages. Safe to run again; each step skips what is already done.
+# the local database, the compiled packages and the database schema. Safe to run again; each step skips what is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,15 @@ pnpm install --frozen-lockfile
 log "installing pgvector into the local PostgreSQL (skipped when present)"
 bash scripts/install-pgvector.sh
 
+log "installing docker-compose to validate docker-compose.yml (skipped when present)"
+bash scripts/install-compose.sh
+
+log "creating the local database embedq (skipped when present or when DATABASE_URL is set)"
+bash scripts/create-local-database.sh
+
 log "compiling"
 pnpm build
+
+log "migrating the database"
+node packages/cli/dist/bin.js migrate
 log "done"

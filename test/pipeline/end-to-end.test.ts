@@ -1,0 +1,232 @@
+import { createEmbedder, type Embedder } from '@embedq/embedder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
+import { servicesOrSkip } from '../support/services.js';
+import { waitFor } from '../support/wait-for.js';
+
+const services = await servicesOrSkip('pipeline end to end');
+
+const TEXTS = [
+  'Mean pooling averages the token embeddings under the attention mask.',
+  'Photosynthesis converts light energy into chemical energy in chloroplasts.',
+  'The Higgs boson was observed at the Large Hadron Collider in 2012.',
+  'Graphene is a single layer of carbon atoms in a hexagonal lattice.',
+  'CRISPR-Cas9 cuts DNA at a site chosen by a guide RNA.',
+];
+
+function cosine(a: readonly number[], b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < b.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
+  return dot;
+}
+
+describe.skipIf(services === undefined)('a batch through REST -> queue -> worker -> pgvector', () => {
+  let embedder: Embedder;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    if (services === undefined) return;
+    embedder = await createEmbedder({ maxBatchTokens: 1024 });
+    pipeline = await startPipeline(services, embedder);
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+    await embedder?.close();
+  });
+
+  async function completed(batchId: string) {
+    return waitFor(`batch ${batchId} to complete`, async () => {
+      const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`);
+      return progress.body.pending === 0 ? progress.body : undefined;
+    });
+  }
+
+  it('ends as exactly one vector per chunk, equal to embedding the text, and is found by search', async () => {
+    const posted = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+      namespace: 'science',
+      documentId: 'doc-1',
+      chunks: TEXTS.map((text, i) => ({ text, metadata: { page: i + 1 } })),
+    });
+    expect(posted.status).toBe(202);
+    expect(posted.body).toEqual({ batchId: expect.any(String), chunkCount: TEXTS.length });
+    expect(posted.headers.get('location')).toBe(`/v1/batches/${posted.body.batchId}`);
+
+    const progress = await completed(posted.body.batchId);
+    expect(progress).toMatchObject({
+      status: 'completed',
+      total: 5,
+      embedded: 5,
+      failed: 0,
+      namespace: 'science',
+      documentId: 'doc-1',
+    });
+    expect(Date.parse(progress.completedAt)).toBeGreaterThanOrEqual(Date.parse(progress.enqueuedAt));
+    expect(progress.latencyHistogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(5);
+
+    const rows = await pipeline.db.pool.query<{
+      chunk_index: number;
+      embedding: string;
+      model: string;
+      precision: string;
+    }>(
+      `SELECT chunk_index, embedding::text, model, precision FROM chunks
+        WHERE namespace = 'science' AND document_id = 'doc-1' ORDER BY chunk_index`,
+    );
+    expect(rows.rows.map((r) => r.chunk_index)).toEqual([0, 1, 2, 3, 4]);
+    const expected = await embedder.embed(TEXTS);
+    rows.rows.forEach((row, i) => {
+      expect(row).toMatchObject({ model: 'all-MiniLM-L6-v2', precision: 'int8' });
+      const stored = JSON.parse(row.embedding) as number[];
+      expect(stored).toHaveLength(384);
+      // INT8 activations are quantized per batch, so batch-mates move a vector slightly.
+      expect(cosine(stored, expected[i]!)).toBeGreaterThan(0.99);
+    });
+
+    const search = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'Which particle was discovered at the LHC?',
+      namespace: 'science',
+      k: 3,
+    });
+    expect(search.status).toBe(200);
+    expect(search.body.results).toHaveLength(3);
+    expect(search.body.results[0]).toMatchObject({
+      documentId: 'doc-1',
+      chunkIndex: 2,
+      text: TEXTS[2],
+      metadata: { page: 3 },
+      namespace: 'science',
+    });
+    const scores = search.body.results.map((r: { score: number }) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+
+    const elsewhere = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'Higgs boson',
+      namespace: 'other',
+    });
+    expect(elsewhere.body.results).toEqual([]);
+  });
+
+  it('replaces a document when it is posted again', async () => {
+    const first = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+      documentId: 'doc-replace',
+      chunks: TEXTS.map((text) => ({ text })),
+    });
+    await completed(first.body.batchId);
+    const second = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+      documentId: 'doc-replace',
+      chunks: [{ text: 'A shorter second version.' }, { text: 'It has two chunks.' }],
+    });
+    expect(second.status).toBe(202);
+    await completed(second.body.batchId);
+
+    const rows = await pipeline.db.pool.query<{ text: string }>(
+      `SELECT text FROM chunks WHERE namespace = 'default' AND document_id = 'doc-replace' ORDER BY chunk_index`,
+    );
+    expect(rows.rows.map((r) => r.text)).toEqual(['A shorter second version.', 'It has two chunks.']);
+    const old = await call(pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`);
+    expect(old.body.status).toBe('replaced');
+    const search = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'Higgs boson',
+      documentId: 'doc-replace',
+    });
+    expect(search.body.results.map((r: { text: string }) => r.text)).not.toContain(TEXTS[2]);
+  });
+
+  it('answers a retried request with the same Idempotency-Key with the first batch and enqueues nothing new', async () => {
+    const body = { documentId: 'doc-idem', chunks: [{ text: 'Retried requests must not duplicate work.' }] };
+    const headers = { 'idempotency-key': 'req-42' };
+    const first = await call(pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
+    const again = await call(pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+    const batches = await pipeline.db.pool.query(`SELECT id FROM batches WHERE document_id = 'doc-idem'`);
+    expect(batches.rowCount).toBe(1);
+    await completed(first.body.batchId);
+    const jobs = await pipeline.api.producer.queues.interactive.getJobs([
+      'completed',
+      'waiting',
+      'active',
+      'delayed',
+      'failed',
+    ]);
+    expect(jobs.filter((job) => job.data.batchId === first.body.batchId)).toHaveLength(1);
+
+    const reused = await call(
+      pipeline.baseUrl,
+      'POST',
+      '/v1/batches',
+      { ...body, chunks: [{ text: 'A different request.' }] },
+      headers,
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_conflict');
+  });
+
+  it('deletes a document and its vectors', async () => {
+    const posted = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+      documentId: 'doc-delete',
+      chunks: [{ text: 'Delete me.' }],
+    });
+    await completed(posted.body.batchId);
+    const deleted = await call(pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete');
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ documentId: 'doc-delete', namespace: 'default', deletedChunks: 1 });
+    const rows = await pipeline.db.pool.query(`SELECT 1 FROM chunks WHERE document_id = 'doc-delete'`);
+    expect(rows.rowCount).toBe(0);
+    expect((await call(pipeline.baseUrl, 'GET', `/v1/batches/${posted.body.batchId}`)).body.status).toBe(
+      'deleted',
+    );
+    expect((await call(pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete')).status).toBe(404);
+  });
+
+  it('serves OpenAI-compatible embeddings as floats and base64', async () => {
+    const floats = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+      model: 'all-MiniLM-L6-v2',
+      input: ['first text', 'second text'],
+    });
+    expect(floats.status).toBe(200);
+    expect(floats.body).toMatchObject({ object: 'list', model: 'all-MiniLM-L6-v2' });
+    expect(floats.body.data).toHaveLength(2);
+    expect(floats.body.data[1]).toMatchObject({ object: 'embedding', index: 1 });
+    expect(floats.body.data[0].embedding).toHaveLength(384);
+    expect(floats.body.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(floats.body.usage.total_tokens).toBe(floats.body.usage.prompt_tokens);
+
+    const encoded = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+      model: 'all-MiniLM-L6-v2',
+      input: 'first text',
+      encoding_format: 'base64',
+    });
+    const bytes = Buffer.from(encoded.body.data[0].embedding, 'base64');
+    const decoded = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    expect(decoded).toHaveLength(384);
+    expect(cosine(floats.body.data[0].embedding, decoded)).toBeGreaterThan(0.99);
+
+    const unknown = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+      model: 'text-embedding-3-small',
+      input: 'x',
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('model_not_found');
+  });
+
+  it('reports health, readiness and its OpenAPI document', async () => {
+    expect((await call(pipeline.baseUrl, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await call(pipeline.baseUrl, 'GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { redis: 'ok', postgres: 'ok', model: 'ok' } });
+    const openapi = await call(pipeline.baseUrl, 'GET', '/openapi.json');
+    expect(openapi.body.openapi).toBe('3.0.3');
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/batches',
+        '/v1/batches/{id}',
+        '/v1/search',
+        '/v1/embeddings',
+        '/v1/documents/{id}',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,418 @@
+import { createEmbedder, type Embedder } from '@embedq/embedder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { servicesOrSkip } from '../support/services.js';
+
+const services = await servicesOrSkip('request validation');
+
+// Small limits, so every one of them is cheap to cross.
+const LIMITS = {
+  MAX_CHUNKS_PER_REQUEST: '5',
+  MAX_TEXT_LENGTH: '50',
+  MAX_METADATA_BYTES: '64',
+  BODY_LIMIT_BYTES: '4096',
+  MAX_EMBEDDING_INPUTS: '3',
+  MAX_SEARCH_K: '20',
+};
+
+const chunk = (text: string, metadata?: unknown) => (metadata === undefined ? { text } : { text, metadata });
+const batch = (chunks: unknown, extra: Record<string, unknown> = {}) => ({
+  documentId: 'doc',
+  chunks,
+  ...extra,
+});
+
+interface Case {
+  readonly name: string;
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly url: string;
+  /** An object is sent as JSON; a string is sent as is. */
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly status: number;
+  readonly code: string;
+}
+
+const CASES: Case[] = [
+  // POST /v1/batches
+  {
+    name: 'more chunks than allowed',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch(Array(6).fill(chunk('x'))),
+    status: 400,
+    code: 'too_many_chunks',
+  },
+  {
+    name: 'no chunks',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'chunks not an array',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch({ text: 'x' }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'empty text',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('')]),
+    status: 400,
+    code: 'empty_text',
+  },
+  {
+    name: 'text too long',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('a'.repeat(51))]),
+    status: 400,
+    code: 'text_too_long',
+  },
+  {
+    name: 'text not a string',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([{ text: 42 }]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'NUL in a text',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('a\u0000b')]),
+    status: 400,
+    code: 'nul_character',
+  },
+  {
+    name: 'NUL in the document id',
+    method: 'POST',
+    url: '/v1/batches',
+    body: { documentId: 'd\u0000', chunks: [chunk('x')] },
+    status: 400,
+    code: 'nul_character',
+  },
+  {
+    name: 'lone surrogate in a text',
+    method: 'POST',
+    url: '/v1/batches',
+    body: '{"documentId":"d","chunks":[{"text":"a\\ud800b"}]}',
+    status: 400,
+    code: 'invalid_unicode',
+  },
+  {
+    name: 'metadata not an object',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x', [1, 2])]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'metadata too large',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x', { note: 'n'.repeat(80) })]),
+    status: 400,
+    code: 'metadata_too_large',
+  },
+  {
+    name: 'NUL inside metadata',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x', { a: { b: 'c\u0000' } })]),
+    status: 400,
+    code: 'nul_character',
+  },
+  {
+    name: 'body over the size limit',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x', { pad: 'p'.repeat(5000) })]),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'malformed JSON',
+    method: 'POST',
+    url: '/v1/batches',
+    body: '{"documentId": "d", "chunks": [',
+    status: 400,
+    code: 'invalid_json',
+  },
+  { name: 'empty body', method: 'POST', url: '/v1/batches', body: '', status: 400, code: 'invalid_json' },
+  {
+    name: 'not JSON',
+    method: 'POST',
+    url: '/v1/batches',
+    body: 'documentId=d',
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'no document id',
+    method: 'POST',
+    url: '/v1/batches',
+    body: { chunks: [chunk('x')] },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'an unknown field',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')], { priority: 'high' }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'an unknown chunk field',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([{ text: 'x', vector: [1] }]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'a namespace with a slash',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')], { namespace: 'a/b' }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'an overlong Idempotency-Key',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')]),
+    headers: { 'idempotency-key': 'k'.repeat(256) },
+    status: 400,
+    code: 'validation_failed',
+  },
+  // GET /v1/batches/:id, DELETE /v1/documents/:id, unknown routes
+  {
+    name: 'a batch id that is not a UUID',
+    method: 'GET',
+    url: '/v1/batches/123',
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'an unknown batch',
+    method: 'GET',
+    url: '/v1/batches/00000000-0000-4000-8000-000000000000',
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'an unknown document',
+    method: 'DELETE',
+    url: '/v1/documents/nope',
+    status: 404,
+    code: 'not_found',
+  },
+  { name: 'an unknown route', method: 'GET', url: '/v2/anything', status: 404, code: 'not_found' },
+  // POST /v1/search
+  {
+    name: 'search without a query',
+    method: 'POST',
+    url: '/v1/search',
+    body: { k: 3 },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search with an empty query',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: '' },
+    status: 400,
+    code: 'empty_text',
+  },
+  {
+    name: 'search with a long query',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'q'.repeat(51) },
+    status: 400,
+    code: 'text_too_long',
+  },
+  {
+    name: 'search with k over the limit',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'q', k: 21 },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search with k = 0',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'q', k: 0 },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search with k as a string',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'q', k: '5' },
+    status: 400,
+    code: 'validation_failed',
+  },
+  // POST /v1/embeddings
+  {
+    name: 'embeddings with too many inputs',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: ['a', 'b', 'c', 'd'] },
+    status: 400,
+    code: 'too_many_inputs',
+  },
+  {
+    name: 'embeddings with an empty input',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: ['a', ''] },
+    status: 400,
+    code: 'empty_text',
+  },
+  {
+    name: 'embeddings with a long input',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: 'a'.repeat(51) },
+    status: 400,
+    code: 'text_too_long',
+  },
+  {
+    name: 'embeddings with an empty list',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: [] },
+    status: 400,
+    code: 'empty_text',
+  },
+  {
+    name: 'embeddings of token ids',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: [101, 102] },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'embeddings without a model',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { input: 'a' },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'embeddings of another model',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'a' },
+    status: 404,
+    code: 'model_not_found',
+  },
+  {
+    name: 'embeddings with other dimensions',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: 'a', dimensions: 512 },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'embeddings with an unknown encoding',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: 'a', encoding_format: 'hex' },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'embeddings with a NUL',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'all-MiniLM-L6-v2', input: 'a\u0000' },
+    status: 400,
+    code: 'nul_character',
+  },
+];
+
+describe.skipIf(services === undefined)('request limits and validation', () => {
+  let embedder: Embedder;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    if (services === undefined) return;
+    embedder = await createEmbedder({ maxBatchTokens: 1024 });
+    pipeline = await startPipeline(services, embedder, { env: LIMITS, worker: false });
+  });
+  afterAll(async () => {
+    await pipeline?.close();
+    await embedder?.close();
+  });
+
+  async function rowCounts(): Promise<{ batches: number; chunks: number }> {
+    const result = await pipeline.db.pool.query<{ batches: number; chunks: number }>(
+      'SELECT (SELECT count(*) FROM batches)::integer AS batches, (SELECT count(*) FROM chunks)::integer AS chunks',
+    );
+    return result.rows[0]!;
+  }
+
+  it.each(CASES)('$name: $status $code, nothing stored', async (c) => {
+    const before = await rowCounts();
+    const response = await pipeline.api.app.inject({
+      method: c.method,
+      url: c.url,
+      headers: { ...(c.body === undefined ? {} : { 'content-type': 'application/json' }), ...c.headers },
+      ...(c.body === undefined
+        ? {}
+        : { payload: typeof c.body === 'string' ? c.body : JSON.stringify(c.body) }),
+    });
+    expect({ status: response.statusCode, body: response.json() }).toEqual({
+      status: c.status,
+      body: { error: { code: c.code, message: expect.any(String) } },
+    });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('stores text with quotes, markup and SQL verbatim', async () => {
+    const text = `<script>alert(1)</script>'); DROP TABLE chunks;--`;
+    const metadata = { t: `O'Brien <b>`, q: ['"x"', '\\'] };
+    const response = await pipeline.api.app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: { documentId: `doc "1"; DELETE`, chunks: [{ text, metadata }] },
+    });
+    expect(response.statusCode).toBe(202);
+    const stored = await pipeline.db.pool.query<{ text: string; metadata: unknown; document_id: string }>(
+      'SELECT text, metadata, document_id FROM chunks',
+    );
+    expect(stored.rows).toEqual([{ text, metadata, document_id: `doc "1"; DELETE` }]);
+  });
+
+  it('accepts exactly the limits', async () => {
+    const response = await pipeline.api.app.inject({
+      method: 'POST',
+      url: '/v1/batches',
+      payload: batch(Array.from({ length: 5 }, (_, i) => chunk(`${i}`.padEnd(50, 'x'), { n: i }))),
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ chunkCount: 5 });
+  });
+});
