@@ -28,4 +28,4 @@ WORKDIR /app
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
-CMD ["node", "apps/api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "apps/api/dist/main.js"]

@@ -6,10 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
 
 /**
- * The API process's parts: queries are short, so its embedder uses small batches, which keeps
- * the process's memory low (the worker owns bulk inference).
+ * The API process's embedder: queries are short, so small batches and one thread (a query
+ * embeds in ~5 ms on one thread, ~3 ms on two) keep the process small; bulk inference is the
+ * worker's. ORT_THREADS overrides the thread count.
  */
-export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 1024 } as const;
+export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 512 } as const;
+const API_DEFAULT_THREADS = 1;
 
 export interface ApiRuntime {
   readonly app: FastifyInstance;
@@ -27,7 +29,7 @@ export async function startApi(
     (await createEmbedder({
       precision: config.embedding.precision,
       ...API_EMBEDDER_LIMITS,
-      ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
+      threads: config.embedding.threads ?? API_DEFAULT_THREADS,
     }));
   const pool = createPool({
     url: config.services.databaseUrl,

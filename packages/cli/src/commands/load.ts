@@ -8,7 +8,7 @@ import { UsageError } from '../usage-error.js';
 
 const NAME = 'load';
 
-export const loadHelp = `Usage: embedq load [--chunks N] [--batch-chunks B] [--probes P] [--api URL]
+export const loadHelp = `Usage: embedq load [--chunks N] [--batch-chunks B] [--probes P] [--searches N] [--api URL]
                    [--namespace NS] [--concurrency C] [--timeout S] [--keep] [--json FILE]
 
 Posts the seed workload through the REST API (POST /v1/batches, one document of B chunks
@@ -22,6 +22,8 @@ Options:
   --probes P        during the load, post P batches of 10 chunks one after another and
                     report how long each took to complete (default 0)
   --api URL         the API (default: $EMBEDQ_API_URL, else http://127.0.0.1:$PORT or :3000)
+  --searches N      after the load, N searches (k = 10, seed queries) one after another over
+                    the namespace; reports their latency (default 0)
   --namespace NS    namespace of the posted documents (default load)
   --concurrency C   requests in flight while posting (default 2)
   --timeout S       give up after S seconds (default 1800)
@@ -38,6 +40,7 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
     chunks: { type: 'string' },
     'batch-chunks': { type: 'string' },
     probes: { type: 'string' },
+    searches: { type: 'string' },
     api: { type: 'string' },
     namespace: { type: 'string' },
     concurrency: { type: 'string' },
@@ -62,6 +65,7 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
     chunks: count('chunks', values.chunks, 10_000),
     batchChunks: count('batch-chunks', values['batch-chunks'], 500),
     probes: count('probes', values.probes, 0, 0),
+    searches: count('searches', values.searches, 0, 0),
     namespace: values.namespace ?? 'load',
     concurrency: count('concurrency', values.concurrency, 2),
     timeoutSeconds: count('timeout', values.timeout, 1_800),
@@ -88,6 +92,12 @@ function summary(r: LoadResult): string {
   if (r.probe !== undefined) {
     lines.push(
       `  ${r.probe.count} small batches during the load: p50 ${s(r.probe.seconds.p50)} s, p95 ${s(r.probe.seconds.p95)} s, max ${s(r.probe.seconds.max)} s`,
+    );
+  }
+  if (r.search !== undefined) {
+    const ms = (x: number) => x.toFixed(1);
+    lines.push(
+      `  ${r.search.count} searches after the load (k = 10): p50 ${ms(r.search.ms.p50)} ms, p95 ${ms(r.search.ms.p95)} ms, max ${ms(r.search.ms.max)} ms`,
     );
   }
   return `${lines.join('\n')}\n`;

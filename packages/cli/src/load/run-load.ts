@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateSeedChunks, seedChunk } from '@embedq/workload';
+import { generateSeedChunks, seedChunk, seedQuery } from '@embedq/workload';
 import { percentile } from '../bench/percentiles.js';
 import type { ApiClient, BatchProgressBody } from './api-client.js';
 import { histogramQuantile, mergeHistograms } from './latency-histogram.js';
@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly probes: number;
   /** Give up when the load has not finished after this long. */
   readonly timeoutSeconds: number;
+  /** After the load, this many searches one after another (k = 10) over the namespace; 0 for none. */
+  readonly searches: number;
   /** Delete the posted documents afterwards (so a later run embeds them again). */
   readonly cleanUp: boolean;
   readonly progress: (line: string) => void;
@@ -37,6 +39,11 @@ export interface LoadResult {
   readonly probe?: {
     readonly count: number;
     readonly seconds: { readonly p50: number; readonly p95: number; readonly max: number };
+  };
+  /** Search requests after the load, client-side milliseconds. */
+  readonly search?: {
+    readonly count: number;
+    readonly ms: { readonly p50: number; readonly p95: number; readonly max: number };
   };
 }
 
@@ -80,6 +87,7 @@ export async function runLoad(client: ApiClient, options: LoadOptions): Promise<
     const seconds = (last - first) / 1000;
     const histogram = mergeHistograms(final.map((b) => b.latencyHistogram));
     const q = (p: number) => histogramQuantile(histogram, p) ?? Number.NaN;
+    const searchMs = await runSearches(client, options);
     return {
       chunks: options.chunks,
       batches: final.length,
@@ -98,6 +106,18 @@ export async function runLoad(client: ApiClient, options: LoadOptions): Promise<
                 p50: percentile(probeSeconds, 50),
                 p95: percentile(probeSeconds, 95),
                 max: Math.max(...probeSeconds),
+              },
+            },
+          }),
+      ...(searchMs.length === 0
+        ? {}
+        : {
+            search: {
+              count: searchMs.length,
+              ms: {
+                p50: percentile(searchMs, 50),
+                p95: percentile(searchMs, 95),
+                max: Math.max(...searchMs),
               },
             },
           }),
@@ -185,6 +205,19 @@ async function runProbes(
     await sleep(500);
   }
   return seconds;
+}
+
+/** Seed queries one after another against what the load stored; each one's round trip in ms. */
+async function runSearches(client: ApiClient, options: LoadOptions): Promise<number[]> {
+  const ms: number[] = [];
+  // The first few warm the connection pool and the index pages; they are not counted.
+  const warmUp = Math.min(5, options.searches);
+  for (let i = 0; i < options.searches + warmUp; i++) {
+    const started = performance.now();
+    await client.request('POST', '/v1/search', { query: seedQuery(i), k: 10, namespace: options.namespace });
+    if (i >= warmUp) ms.push(performance.now() - started);
+  }
+  return ms;
 }
 
 async function forEachLimit<T>(
