@@ -17,6 +17,8 @@ export interface EmbedJobDeps {
   readonly model: ModelIdentity;
   /** Recorded with each vector written. */
   readonly workerId: string;
+  /** `high` for interactive jobs: their inference batches go before waiting bulk ones. */
+  readonly priority?: 'high' | 'normal';
   /** How long to wait for a batch whose request is still committing; default 2 s. */
   readonly batchVisibleTimeoutMs?: number;
 }
@@ -53,7 +55,8 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     const fresh = chunks.filter((c) => !c.reusable);
     started = performance.now();
     const { texts, slotOf } = distinctTexts(fresh);
-    const vectors = texts.length === 0 ? [] : await deps.embedder.embed(texts);
+    const vectors =
+      texts.length === 0 ? [] : await deps.embedder.embed(texts, { priority: deps.priority ?? 'normal' });
     totals.embedMs += performance.now() - started;
     totals.inferred += texts.length;
 

@@ -69,7 +69,10 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       attempt: job.attemptsMade + 1,
     });
     try {
-      const result = await embedJob(deps, payload);
+      const result = await embedJob(
+        { ...deps, priority: kind === 'interactive' ? 'high' : 'normal' },
+        payload,
+      );
       log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
       return result;
     } catch (error) {

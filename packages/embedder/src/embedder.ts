@@ -6,6 +6,7 @@ import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder
 import { EmbedderClosedError } from './errors.js';
 import {
   EMBEDDING_DIMENSIONS,
+  type EmbedCallOptions,
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
@@ -13,7 +14,7 @@ import {
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
-import { SerialQueue } from './serial-queue.js';
+import { SerialQueue, type TaskPriority } from './serial-queue.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
 interface PendingChunk {
@@ -74,10 +75,10 @@ class OnnxEmbedder implements Embedder {
     this.scratch = createBatchScratch(options.maxBatchTokens);
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('embed() takes an array of strings');
     const vectors = new Array<Float32Array>(texts.length);
-    for await (const batch of this.embedStream(texts)) {
+    for await (const batch of this.embedStream(texts, options)) {
       batch.indices.forEach((index, i) => {
         vectors[index] = batch.vectors[i]!;
       });
@@ -85,7 +86,11 @@ class OnnxEmbedder implements Embedder {
     return vectors;
   }
 
-  async *embedStream(texts: Iterable<string> | AsyncIterable<string>): AsyncIterable<EmbeddedBatch> {
+  async *embedStream(
+    texts: Iterable<string> | AsyncIterable<string>,
+    options: EmbedCallOptions = {},
+  ): AsyncIterable<EmbeddedBatch> {
+    const priority = options.priority ?? 'normal';
     if (this.closed) throw new EmbedderClosedError();
     if (typeof texts === 'string')
       throw new TypeError('embedStream() takes an iterable of strings, not a string');
@@ -98,11 +103,11 @@ class OnnxEmbedder implements Embedder {
         if (typeof text !== 'string') throw new TypeError(`text ${index} is ${typeof text}, not a string`);
         window.push({ index: index++, ids: this.tokenizer.encode(text).ids });
         if (window.length >= this.options.sortWindow) {
-          yield* this.embedWindow(window, counter);
+          yield* this.embedWindow(window, counter, priority);
           window = [];
         }
       }
-      if (window.length > 0) yield* this.embedWindow(window, counter);
+      if (window.length > 0) yield* this.embedWindow(window, counter, priority);
     } finally {
       release();
     }
@@ -112,6 +117,7 @@ class OnnxEmbedder implements Embedder {
   private async *embedWindow(
     window: PendingChunk[],
     counter: { batches: number },
+    priority: TaskPriority,
   ): AsyncIterable<EmbeddedBatch> {
     window.sort((a, b) => a.ids.length - b.ids.length || a.index - b.index);
     const sizes = planBatches(
@@ -122,7 +128,7 @@ class OnnxEmbedder implements Embedder {
     for (const size of sizes) {
       const chunks = window.slice(start, start + size);
       start += size;
-      yield await this.queue.run(() => this.runBatch(chunks, counter.batches++));
+      yield await this.queue.run(() => this.runBatch(chunks, counter.batches++), priority);
     }
   }
 

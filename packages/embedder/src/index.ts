@@ -6,6 +6,7 @@ export { EmbedderClosedError } from './errors.js';
 export {
   type BatchReport,
   EMBEDDING_DIMENSIONS,
+  type EmbedCallOptions,
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,

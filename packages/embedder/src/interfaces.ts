@@ -59,16 +59,28 @@ export interface EmbeddedBatch {
   readonly vectors: readonly Float32Array[];
 }
 
+/** Per-call options of `embed` and `embedStream`. */
+export interface EmbedCallOptions {
+  /**
+   * `high`: this call's batches run before waiting `normal` ones of other calls (queries and small
+   * batches while a bulk load runs). Default `normal`.
+   */
+  readonly priority?: 'high' | 'normal';
+}
+
 export interface Embedder {
   readonly dimensions: number;
   readonly precision: Precision;
   /** Embeds all texts; result order equals input order. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  embed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
   /**
    * Embeds a stream of texts of any length with bounded memory, yielding each inference batch
    * as it completes (batches may complete out of input order; use `indices`).
    */
-  embedStream(texts: Iterable<string> | AsyncIterable<string>): AsyncIterable<EmbeddedBatch>;
+  embedStream(
+    texts: Iterable<string> | AsyncIterable<string>,
+    options?: EmbedCallOptions,
+  ): AsyncIterable<EmbeddedBatch>;
   /** Releases the sessions. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -115,3 +115,46 @@ describe('SerialQueue', () => {
     );
   });
 });
+
+describe('SerialQueue priorities', () => {
+  it('starts a waiting high task before waiting normal ones, after the running task', async () => {
+    const queue = new SerialQueue();
+    const events: string[] = [];
+    const gate = deferred<void>();
+    const task = (name: string, wait?: Promise<void>) => async () => {
+      events.push(`start ${name}`);
+      await wait;
+      events.push(`end ${name}`);
+    };
+    const all = [
+      queue.run(task('bulk 0', gate.promise)),
+      queue.run(task('bulk 1')),
+      queue.run(task('bulk 2')),
+      queue.run(task('query'), 'high'),
+    ];
+    await settle();
+    expect(events).toEqual(['start bulk 0']);
+    gate.resolve();
+    await Promise.all(all);
+    expect(events).toEqual([
+      'start bulk 0',
+      'end bulk 0',
+      'start query',
+      'end query',
+      'start bulk 1',
+      'end bulk 1',
+      'start bulk 2',
+      'end bulk 2',
+    ]);
+  });
+
+  it('keeps going after a task fails', async () => {
+    const queue = new SerialQueue();
+    const failed = queue.run(async () => {
+      throw new Error('boom');
+    });
+    const next = queue.run(async () => 'ok', 'high');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ok');
+  });
+});

@@ -24,7 +24,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { query, k, documentId } = request.body;
       const namespace = request.body.namespace ?? 'default';
       checkString(query, 'body.query');
-      const [vector] = await deps.embedder.embed([query]);
+      const [vector] = await deps.embedder.embed([query], { priority: 'high' });
       if (vector === undefined) throw new Error('the embedder returned no vector for the query');
       const hits = await searchChunks(deps.pool, { vector, k, namespaces: [namespace], documentId });
       return {

@@ -60,7 +60,8 @@ export async function batchProgress(
  * above. Histograms of many batches add up bucket by bucket, which percentiles do not.
  */
 export const LATENCY_BUCKETS: readonly number[] = [
-  0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
+  0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300, 450, 600,
+  900, 1200, 1800, 3600,
 ];
 
 async function latencyHistogram(db: Queryable, batchId: string): Promise<number[]> {
