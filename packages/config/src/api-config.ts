@@ -14,7 +14,7 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
     services: readServiceConfig(read, 10),
     embedding: readEmbeddingConfig(read),
     jobs: {
-      jobChunks: read.integer('JOB_CHUNKS', 512, { min: 1, max: 10_000 }),
+      jobChunks: read.integer('JOB_CHUNKS', 256, { min: 1, max: 10_000 }),
       interactiveMaxChunks: read.integer('INTERACTIVE_MAX_CHUNKS', 256, { min: 0, max: 100_000 }),
     },
     limits: {

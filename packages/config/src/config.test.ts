@@ -18,7 +18,7 @@ describe('apiConfigFromEnv', () => {
         queuePrefix: 'embedq',
       },
       embedding: { precision: 'int8', threads: undefined },
-      jobs: { jobChunks: 512, interactiveMaxChunks: 256 },
+      jobs: { jobChunks: 256, interactiveMaxChunks: 256 },
       limits: { maxChunksPerRequest: 10_000, maxTextLength: 8_000, maxSearchK: 100 },
       throughputTarget: 500,
     });

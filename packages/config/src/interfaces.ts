@@ -45,7 +45,7 @@ export interface EmbeddingConfig {
 
 /** How batches become jobs: shared by the API (which enqueues) and the CLI. */
 export interface JobPlanConfig {
-  /** `JOB_CHUNKS`, default 512: chunks per job. Smaller jobs retry less work; larger ones sort better. */
+  /** `JOB_CHUNKS`, default 256: chunks per job. Smaller jobs retry less work and hold less memory (two are in flight per worker). */
   readonly jobChunks: number;
   /**
    * `INTERACTIVE_MAX_CHUNKS`, default 256: batches of at most this many chunks go to the
