@@ -91,8 +91,10 @@ export async function buildModel(options: BuildModelOptions = {}): Promise<Model
   const channelDivisors = await calibrateChannelDivisors(weights, tokenizerJson, CALIBRATION_TEXTS);
 
   const outputs: Record<string, () => Uint8Array> = {
-    'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32' }),
-    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', channelDivisors }),
+    'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32', weightBits: 8 }),
+    // 7-bit weights: AVX2's u8s8 kernel (no VNNI) saturates int16 pair sums with 8-bit ones
+    // (mean cosine to fp32 0.9945 measured on AVX2, below the 0.995 the quality test asks).
+    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', weightBits: 7, channelDivisors }),
     'tokenizer.json': () => source.tokenizer,
     'config.json': () => source.config,
     'peer/config.json': () => source.config,

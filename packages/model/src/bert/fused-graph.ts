@@ -10,6 +10,8 @@ export const linearInputName = (linear: string): string => `${linear}_input`;
 
 export interface FusedGraphOptions {
   readonly precision: 'fp32' | 'int8';
+  /** Weight range for int8: 8 bits ([-127,127]) or 7 bits ([-63,63]). */
+  readonly weightBits: 7 | 8;
   /**
    * Power-of-two divisors per input channel, by linear name. BERT's [CLS] token puts values 5-20x
    * the usual range into a few fixed channels, and one such value coarsens the per-tensor int8
@@ -114,7 +116,7 @@ class LinearEmitter {
       });
     }
     const scaled = this.divideChannels(x, qkv, name);
-    const q = quantizePerColumn(scaled.dense);
+    const q = quantizePerColumn(scaled.dense, this.options.weightBits);
     const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [scaled.input], {
       outputCount: 3,
       label: `${name}_quantize`,
@@ -173,7 +175,7 @@ class LinearEmitter {
 
   private quantizedMatMul(x: string, unscaled: Dense, name: string): string {
     const { input, dense } = this.divideChannels(x, unscaled, name);
-    const q = quantizePerColumn(dense);
+    const q = quantizePerColumn(dense, this.options.weightBits);
     const g = this.g;
     return g.op(
       'DynamicQuantizeMatMul',

@@ -28,7 +28,7 @@ export async function channelMaxima(
   tokenizerJson: unknown,
   texts: readonly string[],
 ): Promise<Map<string, Float32Array>> {
-  const graph = buildFusedGraph(weights, { precision: 'fp32', exposeLinearInputs: true });
+  const graph = buildFusedGraph(weights, { precision: 'fp32', weightBits: 8, exposeLinearInputs: true });
   const session = await ort.InferenceSession.create(graph, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,

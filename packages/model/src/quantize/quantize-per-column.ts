@@ -10,12 +10,13 @@ export interface QuantizedDense {
 }
 
 /**
- * Symmetric per-column int8 quantisation of a [in, out] weight matrix, in [-127, 127].
- * (7-bit weights, which avoid int16 saturation in AVX2's u8s8 kernel, measured a lower cosine to fp32.)
+ * Symmetric per-column int8 quantisation of a [in, out] weight matrix.
+ * `bits: 7` keeps weights in [-63, 63]: on AVX2 without VNNI, ORT's u8s8 kernel adds pairs of
+ * u8 x s8 products in int16 (vpmaddubsw), which can saturate with full-range weights.
  */
-export function quantizePerColumn(dense: Dense): QuantizedDense {
+export function quantizePerColumn(dense: Dense, bits: 7 | 8): QuantizedDense {
   const { inputs, outputs, weight } = dense;
-  const qmax = 127;
+  const qmax = bits === 8 ? 127 : 63;
   const scale = new Float32Array(outputs);
   for (let c = 0; c < outputs; c++) {
     let maxAbs = 0;
