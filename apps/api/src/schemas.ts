@@ -12,18 +12,6 @@ export const NAMESPACE_SCHEMA = {
 
 export const DOCUMENT_ID_SCHEMA = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
-export const ERROR_SCHEMA = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
-    },
-  },
-} as const;
-
 export function postBatchBody(limits: ApiLimits) {
   return {
     type: 'object',

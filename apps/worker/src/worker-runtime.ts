@@ -61,7 +61,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     prefix: config.services.queuePrefix,
   };
 
-  const process = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
+  const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
     const log = logger.child({
       queue: kind,
       jobId: job.id,
@@ -91,10 +91,10 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
 
   const consumers: Worker[] = [
     createConsumer({ kind: 'interactive', connection, concurrency: 1 }, (p, job) =>
-      process('interactive', p, job),
+      runJob('interactive', p, job),
     ),
     createConsumer({ kind: 'bulk', connection, concurrency: config.concurrency }, (p, job) =>
-      process('bulk', p, job),
+      runJob('bulk', p, job),
     ),
   ];
   for (const consumer of consumers) {

@@ -9,7 +9,3 @@ export const QUEUE_NAMES: Readonly<Record<QueueKind, string>> = {
 };
 
 export const QUEUE_KINDS: readonly QueueKind[] = ['interactive', 'bulk'];
-
-export function queueKindOf(name: string): QueueKind | undefined {
-  return QUEUE_KINDS.find((kind) => QUEUE_NAMES[kind] === name);
-}

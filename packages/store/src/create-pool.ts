@@ -20,23 +20,19 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
  * not verify against a public CA.
  */
 export function sslFor(url: string, mode: DatabaseSsl): pg.ConnectionConfig['ssl'] {
-  const parsed = new URL(url);
-  const sslmode = parsed.searchParams.get('sslmode');
-  const effective: DatabaseSsl =
-    sslmode === 'disable'
-      ? 'disable'
-      : sslmode === 'verify-full' || sslmode === 'verify-ca'
-        ? 'verify'
-        : sslmode !== null
-          ? 'require'
-          : mode === 'auto'
-            ? LOCAL_HOSTS.has(parsed.hostname) || parsed.hostname.startsWith('/')
-              ? 'disable'
-              : 'require'
-            : mode;
+  const effective = effectiveSsl(new URL(url), mode);
   if (effective === 'disable') return false;
-  if (effective === 'verify') return { rejectUnauthorized: true };
-  return { rejectUnauthorized: false };
+  return { rejectUnauthorized: effective === 'verify' };
+}
+
+function effectiveSsl(url: URL, mode: DatabaseSsl): Exclude<DatabaseSsl, 'auto'> {
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode === 'disable') return 'disable';
+  if (sslmode === 'verify-full' || sslmode === 'verify-ca') return 'verify';
+  if (sslmode !== null) return 'require';
+  if (mode !== 'auto') return mode;
+  const local = LOCAL_HOSTS.has(url.hostname) || url.hostname.startsWith('/');
+  return local ? 'disable' : 'require';
 }
 
 /** The URL without TLS query parameters, which would otherwise override `ssl` inside pg. */

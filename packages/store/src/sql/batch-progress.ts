@@ -66,10 +66,13 @@ export const LATENCY_BUCKETS: readonly number[] = [
 
 async function latencyHistogram(db: Queryable, batchId: string): Promise<number[]> {
   const result = await db.query<{ bucket: number; chunks: number }>(
-    `SELECT width_bucket(extract(epoch FROM c.embedded_at - b.created_at)::float8, $2::float8[]) AS bucket,
+    `SELECT width_bucket(
+              extract(epoch FROM embedded_at - (SELECT created_at FROM batches WHERE id = $1))::float8,
+              $2::float8[]
+            ) AS bucket,
             count(*)::integer AS chunks
-       FROM chunks c JOIN batches b ON b.id = c.batch_id
-      WHERE c.batch_id = $1 AND c.status = 'embedded'
+       FROM chunks
+      WHERE batch_id = $1 AND status = 'embedded'
       GROUP BY 1`,
     [batchId, LATENCY_BUCKETS],
   );
