@@ -19,6 +19,17 @@ const cli = entry('packages/cli/dist/bin.js');
 const api = entry('apps/api/dist/main.js');
 const worker = entry('apps/worker/dist/main.js');
 
+// Local keys when none are set (docker-compose uses the same); deployments must set their own,
+// the API refuses to start without API_KEYS.
+const env = { ...process.env };
+if (!env.API_KEYS) {
+  env.API_KEYS = 'local-dev-key:*';
+  env.ADMIN_API_KEY ||= 'local-admin-key';
+  process.stderr.write(
+    "[start] API_KEYS is not set: using the local keys 'local-dev-key' (every namespace) and 'local-admin-key' (/admin, /metrics)\n",
+  );
+}
+
 const migrated = spawnSync(process.execPath, [cli, 'migrate'], { stdio: 'inherit' });
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
@@ -28,7 +39,7 @@ const children = [
   ['api', ['--max-semi-space-size=2', api]],
   ['worker', [worker]],
 ].map(([name, args]) => {
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`[start] the ${name} exited (${signal ?? `code ${code}`}); stopping the rest\n`);

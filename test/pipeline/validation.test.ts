@@ -1,6 +1,6 @@
 import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { type Pipeline, startPipeline, TEST_API_KEY } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
 
 const services = await servicesOrSkip('request validation');
@@ -15,6 +15,7 @@ const LIMITS = {
   MAX_SEARCH_K: '20',
 };
 
+const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
 const chunk = (text: string, metadata?: unknown) => (metadata === undefined ? { text } : { text, metadata });
 const batch = (chunks: unknown, extra: Record<string, unknown> = {}) => ({
   documentId: 'doc',
@@ -379,7 +380,11 @@ describe.skipIf(services === undefined)('request limits and validation', () => {
     const response = await pipeline.api.app.inject({
       method: c.method,
       url: c.url,
-      headers: { ...(c.body === undefined ? {} : { 'content-type': 'application/json' }), ...c.headers },
+      headers: {
+        ...AUTH,
+        ...(c.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...c.headers,
+      },
       ...(c.body === undefined
         ? {}
         : { payload: typeof c.body === 'string' ? c.body : JSON.stringify(c.body) }),
@@ -397,6 +402,7 @@ describe.skipIf(services === undefined)('request limits and validation', () => {
     const response = await pipeline.api.app.inject({
       method: 'POST',
       url: '/v1/batches',
+      headers: AUTH,
       payload: { documentId: `doc "1"; DELETE`, chunks: [{ text, metadata }] },
     });
     expect(response.statusCode).toBe(202);
@@ -410,6 +416,7 @@ describe.skipIf(services === undefined)('request limits and validation', () => {
     const response = await pipeline.api.app.inject({
       method: 'POST',
       url: '/v1/batches',
+      headers: AUTH,
       payload: batch(Array.from({ length: 5 }, (_, i) => chunk(`${i}`.padEnd(50, 'x'), { n: i }))),
     });
     expect(response.statusCode).toBe(202);

@@ -6,6 +6,10 @@ import { deleteQueueKeys, uniqueQueuePrefix } from './queue-prefix.js';
 import type { ServiceUrls } from './services.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
+/** The pipeline's API key for every namespace, sent by `call` unless a test sends its own. */
+export const TEST_API_KEY = 'test-client-key-all-namespaces';
+export const TEST_ADMIN_KEY = 'test-admin-key-0000';
+
 export interface Pipeline {
   readonly db: TestDatabase;
   readonly api: ApiRuntime;
@@ -36,6 +40,8 @@ export async function startPipeline(
     LOG_LEVEL: 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    API_KEYS: `${TEST_API_KEY}:*`,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
     ...options.env,
   };
   const config = apiConfigFromEnv(env);
@@ -76,7 +82,10 @@ export interface ApiResponse {
   readonly body: any;
 }
 
-/** JSON request to the pipeline's API; returns status, headers and parsed body. */
+/**
+ * JSON request to the pipeline's API with TEST_API_KEY; an `authorization` header replaces it
+ * (an empty one sends none). Returns status, headers and parsed body.
+ */
 export async function call(
   baseUrl: string,
   method: string,
@@ -86,7 +95,10 @@ export async function call(
 ): Promise<ApiResponse> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: withAuthorization({
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    }),
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -95,4 +107,12 @@ export async function call(
     headers: response.headers,
     body: text === '' ? undefined : JSON.parse(text),
   };
+}
+
+function withAuthorization(headers: Record<string, string>): Record<string, string> {
+  const given = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+  if (given === undefined) return { ...headers, authorization: `Bearer ${TEST_API_KEY}` };
+  if (headers[given] !== '') return headers;
+  const { [given]: _omitted, ...rest } = headers;
+  return rest;
 }

@@ -1,7 +1,10 @@
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from './api-error.js';
 import type { AppDeps } from './app-deps.js';
+import { authenticate } from './auth/authenticate.js';
+import { KeyRegistry } from './auth/key-registry.js';
 import { sendError } from './error-handler.js';
 import { batchRoutes } from './routes/batches.js';
 import { documentRoutes } from './routes/documents.js';
@@ -39,6 +42,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
         version: '0.1.0',
         description: 'Background embedding with all-MiniLM-L6-v2 (384 dimensions) into Postgres/pgvector.',
       },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
     },
   });
 
@@ -52,6 +57,23 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       reply,
     ),
   );
+
+  authenticate(app, new KeyRegistry(deps.config.auth.apiKeys, deps.config.auth.adminKey));
+  const perMinute = deps.config.auth.rateLimitPerMinute;
+  if (perMinute > 0) {
+    // Per key and per API process (in memory: a rate limit must not fail when Redis does).
+    await app.register(rateLimit, {
+      hook: 'preHandler',
+      max: perMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => request.principal?.id ?? request.ip,
+      allowList: (request) => request.principal?.kind !== 'client',
+      errorResponseBuilder: (_request, context) =>
+        new ApiError('too_many_requests', `more than ${context.max} requests in a minute with this key`, {
+          retryAfter: Math.max(1, Math.ceil(context.ttl / 1_000)),
+        }),
+    });
+  }
 
   healthRoutes(app, deps);
   batchRoutes(app, deps);

@@ -7,7 +7,7 @@ export const NAMESPACE_SCHEMA = {
   minLength: 1,
   maxLength: 128,
   pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
-  description: "Scopes documents; default 'default'.",
+  description: "Scopes documents; default: the API key's only namespace, else 'default'.",
 } as const;
 
 export const DOCUMENT_ID_SCHEMA = { type: 'string', minLength: 1, maxLength: 512 } as const;

@@ -1,5 +1,6 @@
+import { MIN_KEY_LENGTH, parseApiKeys } from './api-keys.js';
 import { type Env, EnvReader } from './env-reader.js';
-import type { ApiConfig, LogLevel } from './interfaces.js';
+import type { ApiConfig, AuthConfig, LogLevel } from './interfaces.js';
 import { readEmbeddingConfig, readServiceConfig } from './service-config.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -25,8 +26,37 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
       maxEmbeddingInputs: read.integer('MAX_EMBEDDING_INPUTS', 128, { min: 1, max: 2_048 }),
       maxSearchK: read.integer('MAX_SEARCH_K', 100, { min: 1, max: 1_000 }),
     },
+    auth: readAuthConfig(read),
+    maxPendingChunks: read.integer('MAX_PENDING_CHUNKS', 500_000, { min: 1 }),
     throughputTarget: read.integer('THROUGHPUT_TARGET', 500, { min: 1 }),
   };
   read.done();
   return config;
+}
+
+function readAuthConfig(read: EnvReader): AuthConfig {
+  const raw = read.optionalString('API_KEYS');
+  let apiKeys: AuthConfig['apiKeys'] = [];
+  if (raw === undefined) {
+    read.problem(
+      'API_KEYS is required: comma-separated <key>:<namespace>[;<namespace>...] (* = every namespace)',
+    );
+  } else {
+    const parsed = parseApiKeys(raw);
+    for (const problem of parsed.problems) read.problem(problem);
+    if (parsed.grants.length === 0 && parsed.problems.length === 0) read.problem('API_KEYS holds no key');
+    apiKeys = parsed.grants;
+  }
+  const adminKey = read.optionalString('ADMIN_API_KEY');
+  if (adminKey !== undefined && adminKey.length < MIN_KEY_LENGTH) {
+    read.problem(`ADMIN_API_KEY needs at least ${MIN_KEY_LENGTH} characters`);
+  }
+  if (adminKey !== undefined && apiKeys.some((grant) => grant.key === adminKey)) {
+    read.problem('ADMIN_API_KEY must differ from every key in API_KEYS');
+  }
+  return {
+    apiKeys,
+    adminKey,
+    rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 1_200, { min: 0 }),
+  };
 }

@@ -3,9 +3,11 @@ import { apiConfigFromEnv } from './api-config.js';
 import { ConfigError } from './config-error.js';
 import { workerConfigFromEnv } from './worker-config.js';
 
+const KEYS = { API_KEYS: 'client-key-0001:*' };
+
 describe('apiConfigFromEnv', () => {
   it('has local defaults', () => {
-    const config = apiConfigFromEnv({});
+    const config = apiConfigFromEnv(KEYS);
     expect(config).toMatchObject({
       port: 3000,
       host: '0.0.0.0',
@@ -21,11 +23,18 @@ describe('apiConfigFromEnv', () => {
       jobs: { jobChunks: 256, interactiveMaxChunks: 256 },
       limits: { maxChunksPerRequest: 10_000, maxTextLength: 8_000, maxSearchK: 100 },
       throughputTarget: 500,
+      maxPendingChunks: 500_000,
+      auth: {
+        apiKeys: [{ key: 'client-key-0001', namespaces: '*' }],
+        adminKey: undefined,
+        rateLimitPerMinute: 1_200,
+      },
     });
   });
 
   it('reads every variable it documents', () => {
     const config = apiConfigFromEnv({
+      ...KEYS,
       PORT: '8080',
       REDIS_URL: 'rediss://:secret@redis.example:6380',
       REDIS_TLS_VERIFY: 'true',
@@ -53,6 +62,7 @@ describe('apiConfigFromEnv', () => {
         EMBED_PRECISION: 'int4',
         REDIS_URL: 'http://user:pw@x',
         ORT_THREADS: '0',
+        ...KEYS,
       });
     } catch (e) {
       error = e;
@@ -62,6 +72,54 @@ describe('apiConfigFromEnv', () => {
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/PORT[\s\S]*ORT_THREADS|PORT/);
     expect((error as ConfigError).message).not.toContain('pw');
+  });
+});
+
+describe('API keys', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      apiConfigFromEnv(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems as string[];
+    }
+  };
+
+  it('binds each key to its namespaces, * to all', () => {
+    const config = apiConfigFromEnv({
+      API_KEYS: ' tenant-a-key-123:acme ; acme.eu , tenant-b-key-456:beta,ops-key-000000:*',
+      ADMIN_API_KEY: 'admin-key-0000000',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    expect(config.auth).toEqual({
+      apiKeys: [
+        { key: 'tenant-a-key-123', namespaces: ['acme', 'acme.eu'] },
+        { key: 'tenant-b-key-456', namespaces: ['beta'] },
+        { key: 'ops-key-000000', namespaces: '*' },
+      ],
+      adminKey: 'admin-key-0000000',
+      rateLimitPerMinute: 0,
+    });
+  });
+
+  it('is required', () => {
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^API_KEYS is required/)]);
+    expect(problemsOf({ API_KEYS: ' , ' })).toEqual(['API_KEYS holds no key']);
+  });
+
+  it('names bad entries by position and never echoes a key', () => {
+    const problems = problemsOf({
+      API_KEYS: 'short:acme,no-namespace-key-1,good-key-00001:bad/ns,good-key-00001:*,good-key-00001:x',
+      ADMIN_API_KEY: 'good-key-00001',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^API_KEYS entry 1: a key needs at least 12 characters/),
+      expect.stringMatching(/^API_KEYS entry 2 has no namespaces/),
+      "API_KEYS entry 3 has invalid namespace(s): 'bad/ns'",
+      'API_KEYS entry 5 repeats an earlier key',
+      'ADMIN_API_KEY must differ from every key in API_KEYS',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/short|no-namespace-key|good-key/);
   });
 });
 

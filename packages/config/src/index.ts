@@ -1,9 +1,12 @@
 export { apiConfigFromEnv } from './api-config.js';
+export { NAMESPACE_PATTERN, parseApiKeys } from './api-keys.js';
 export { ConfigError } from './config-error.js';
 export type { Env } from './env-reader.js';
 export type {
   ApiConfig,
+  ApiKeyGrant,
   ApiLimits,
+  AuthConfig,
   DatabaseSsl,
   EmbeddingConfig,
   JobPlanConfig,

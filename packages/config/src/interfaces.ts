@@ -70,6 +70,22 @@ export interface ApiLimits {
   readonly maxSearchK: number;
 }
 
+/** An API key and the namespaces it may read and write (`*`: every namespace). */
+export interface ApiKeyGrant {
+  readonly key: string;
+  readonly namespaces: readonly string[] | '*';
+}
+
+/** Who may call the API. Keys are compared in constant time and never logged. */
+export interface AuthConfig {
+  /** `API_KEYS` (required): comma-separated `<key>:<namespace>[;<namespace>...]`, `*` = every namespace. */
+  readonly apiKeys: readonly ApiKeyGrant[];
+  /** `ADMIN_API_KEY`: opens `/admin/*` and `/metrics`; unset, nobody may open them. */
+  readonly adminKey: string | undefined;
+  /** `RATE_LIMIT_PER_MINUTE`, default 1,200: requests per key per minute, per API process; 0 turns it off. */
+  readonly rateLimitPerMinute: number;
+}
+
 export interface ApiConfig {
   /** `PORT`, default 3000. */
   readonly port: number;
@@ -81,6 +97,12 @@ export interface ApiConfig {
   readonly embedding: EmbeddingConfig;
   readonly jobs: JobPlanConfig;
   readonly limits: ApiLimits;
+  readonly auth: AuthConfig;
+  /**
+   * `MAX_PENDING_CHUNKS`, default 500,000: accepted chunks not yet embedded, across every
+   * namespace; beyond it `POST /v1/batches` answers 429 until the workers catch up.
+   */
+  readonly maxPendingChunks: number;
   /** `THROUGHPUT_TARGET`, default 500 chunks/s across the fleet. */
   readonly throughputTarget: number;
 }

@@ -3,6 +3,7 @@ import { acceptBatch, batchProgress, IdempotencyConflictError } from '@embedq/st
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
 import { BATCH_ID_PARAMS, postBatchBody } from '../schemas.js';
 import { checkMetadata, checkString } from '../text-checks.js';
 
@@ -12,7 +13,6 @@ interface PostBatchBody {
   chunks: { text: string; metadata?: Record<string, unknown> }[];
 }
 
-const DEFAULT_NAMESPACE = 'default';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -34,7 +34,7 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const body = request.body;
-      const namespace = body.namespace ?? DEFAULT_NAMESPACE;
+      const namespace = namespaceFor(request.principal, body.namespace);
       checkString(body.documentId, 'body.documentId');
       body.chunks.forEach((chunk, i) => {
         checkString(chunk.text, `body.chunks.${i}.text`);
@@ -87,7 +87,10 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
     { schema: { summary: "A batch's progress", params: BATCH_ID_PARAMS } },
     async (request) => {
       const { id } = request.params;
-      const progress = UUID.test(id) ? await batchProgress(pool, id, '*') : undefined;
+      // A batch in a namespace the key may not read is as unknown as one that does not exist.
+      const progress = UUID.test(id)
+        ? await batchProgress(pool, id, allowedNamespaces(request.principal))
+        : undefined;
       if (progress === undefined) throw new ApiError('not_found', `no batch ${id}`);
       return {
         batchId: progress.batchId,

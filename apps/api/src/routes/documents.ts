@@ -2,6 +2,7 @@ import { deleteDocument } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { namespaceFor } from '../auth/namespace-scope.js';
 import { DOCUMENT_ID_SCHEMA, NAMESPACE_SCHEMA } from '../schemas.js';
 
 export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -20,7 +21,7 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const documentId = request.params.id;
-      const namespace = request.query.namespace ?? 'default';
+      const namespace = namespaceFor(request.principal, request.query.namespace);
       const deleted = await deleteDocument(deps.pool, namespace, documentId);
       if (!deleted.found)
         throw new ApiError('not_found', `no document '${documentId}' in namespace '${namespace}'`);

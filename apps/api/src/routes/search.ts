@@ -1,6 +1,7 @@
 import { searchChunks } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
+import { namespaceFor } from '../auth/namespace-scope.js';
 import { searchBody } from '../schemas.js';
 import { checkString } from '../text-checks.js';
 
@@ -22,7 +23,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const { query, k, documentId } = request.body;
-      const namespace = request.body.namespace ?? 'default';
+      const namespace = namespaceFor(request.principal, request.body.namespace);
       checkString(query, 'body.query');
       const [vector] = await deps.embedder.embed([query], { priority: 'high' });
       if (vector === undefined) throw new Error('the embedder returned no vector for the query');

@@ -7,6 +7,8 @@ import { parseCommandArgs, parseCount } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
 const NAME = 'load';
+/** The key `pnpm start` and docker-compose give the API when API_KEYS is not set. */
+const LOCAL_DEV_KEY = 'local-dev-key';
 
 export const loadHelp = `Usage: embedq load [--chunks N] [--batch-chunks B] [--probes P] [--searches N] [--api URL]
                    [--namespace NS] [--concurrency C] [--timeout S] [--keep] [--json FILE]
@@ -32,7 +34,8 @@ Options:
   --json FILE       also write the result as JSON
   -h, --help        show this help
 
-Environment: EMBEDQ_API_KEY is sent as a Bearer token when set.
+Environment: EMBEDQ_API_KEY is sent as the Bearer token (default: ${LOCAL_DEV_KEY}, the key
+'pnpm start' and docker-compose use when API_KEYS is not set).
 `;
 
 async function run(args: readonly string[], context: CommandContext): Promise<number> {
@@ -60,7 +63,7 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
     value === undefined ? fallback : parseCount(NAME, flag, value, min);
   const vars = context.env.vars;
   const api = values.api ?? vars.EMBEDQ_API_URL ?? `http://127.0.0.1:${vars.PORT ?? '3000'}`;
-  const client = new ApiClient(api, vars.EMBEDQ_API_KEY);
+  const client = new ApiClient(api, vars.EMBEDQ_API_KEY ?? LOCAL_DEV_KEY);
   const result = await runLoad(client, {
     chunks: count('chunks', values.chunks, 10_000),
     batchChunks: count('batch-chunks', values['batch-chunks'], 500),
