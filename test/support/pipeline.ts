@@ -29,7 +29,7 @@ export interface Pipeline {
 export async function startPipeline(
   services: ServiceUrls,
   embedder: Embedder,
-  options: { env?: Env; worker?: boolean } = {},
+  options: { env?: Env; worker?: boolean; logStream?: NodeJS.WritableStream } = {},
 ): Promise<Pipeline> {
   const db = await createTestDatabase(services.databaseUrl);
   const prefix = uniqueQueuePrefix();
@@ -45,7 +45,10 @@ export async function startPipeline(
     ...options.env,
   };
   const config = apiConfigFromEnv(env);
-  const api = await startApi(config, { embedder, logger: false });
+  const api = await startApi(config, {
+    embedder,
+    ...(options.logStream === undefined ? { logger: false } : { logStream: options.logStream }),
+  });
   const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
   const workers: WorkerRuntime[] = [];
   const pipeline: Pipeline = {

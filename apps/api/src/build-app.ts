@@ -13,8 +13,10 @@ import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 
 export interface BuildAppOptions {
-  /** pino options or false; default: JSON logs at the configured level. */
-  readonly logger?: boolean | { level: string };
+  /** false: no logs; default: JSON logs at the configured level. */
+  readonly logger?: false;
+  /** Where logs go; default stdout. */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 /** The HTTP app, not yet listening (tests call `inject`, main.ts calls `listen`). */
@@ -22,7 +24,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ?? {
       level: deps.config.logLevel,
+      // Keys never reach the logs: requests are logged without these headers.
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
     bodyLimit: deps.config.limits.bodyLimitBytes,
     // Slow or stalled clients cannot hold a connection forever.
