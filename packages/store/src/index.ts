@@ -17,6 +17,7 @@ export type {
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, migrate } from './migrate.js';
 export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
 export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
+export { countPendingChunks } from './sql/count-pending-chunks.js';
 export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export { ping } from './sql/ping.js';

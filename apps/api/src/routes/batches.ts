@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
+import { BacklogLimit } from '../backlog-limit.js';
 import { BATCH_ID_PARAMS, postBatchBody } from '../schemas.js';
 import { checkMetadata, checkString } from '../text-checks.js';
 
@@ -17,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { config, pool, producer } = deps;
+  const backlog = new BacklogLimit(pool, config.maxPendingChunks);
 
   app.post<{ Body: PostBatchBody }>(
     '/v1/batches',
@@ -44,6 +46,7 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
       });
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
       if (idempotencyKey !== undefined) checkString(idempotencyKey, 'the Idempotency-Key header');
+      await backlog.admit(body.chunks.length);
       const kind = body.chunks.length <= config.jobs.interactiveMaxChunks ? 'interactive' : 'bulk';
       try {
         const { batch, replayed } = await acceptBatch(
