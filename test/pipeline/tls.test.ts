@@ -9,8 +9,8 @@ import { waitFor } from '../support/wait-for.js';
 // Heroku Redis hands out rediss:// URLs with a self-signed certificate and Heroku Postgres
 // requires SSL; both are reproduced here with servers of the test's own.
 describe('TLS Redis and SSL-only Postgres, from the URLs alone', () => {
-  let redis: OwnServer & { url: string };
-  let postgres: OwnServer & { url: string };
+  let redis: OwnServer;
+  let postgres: OwnServer;
   let embedder: Embedder;
   let pipeline: Pipeline | undefined;
 

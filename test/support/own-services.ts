@@ -3,7 +3,7 @@
  * TLS, stopped (and their folders removed) afterwards. Tests that need TLS or that kill servers
  * use these, never the machine's shared services.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,7 +14,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface OwnServer {
   readonly port: number;
   readonly dir: string;
+  /** The running server process (a new one after each `up`). */
   readonly process: ChildProcess;
+  /** URL to connect to. */
+  readonly url: string;
+  /** Stops the server with `signal` (SIGTERM: clean; SIGKILL: a crash) and keeps its folder. */
+  down(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and folder, and waits until it accepts connections. */
+  up(): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -76,21 +83,65 @@ async function waitUntil(
   }
 }
 
-function stopper(child: ChildProcess, dir: string): () => Promise<void> {
-  return async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
+async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface LaunchSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly options: SpawnOptions;
+  /** Which output stream says the server is ready, and the text that says it. */
+  readonly readyOn: 'stdout' | 'stderr';
+  readonly readyText: string;
+}
+
+/** Starts a server process and returns one that can be taken down and brought up again. */
+async function launch(spec: LaunchSpec, port: number, dir: string, url: string): Promise<OwnServer> {
+  const spawnOnce = async (): Promise<ChildProcess> => {
+    const child = spawn(spec.command, spec.args, {
+      ...spec.options,
+      stdio: [
+        'ignore',
+        spec.readyOn === 'stdout' ? 'pipe' : 'ignore',
+        spec.readyOn === 'stderr' ? 'pipe' : 'inherit',
+      ],
+    });
+    let output = '';
+    child[spec.readyOn]?.setEncoding('utf8').on('data', (d: string) => {
+      output += d;
+    });
+    await waitUntil(spec.name, () => output.includes(spec.readyText), child);
+    return child;
+  };
+  let child = await spawnOnce();
+  return {
+    port,
+    dir,
+    url,
+    get process() {
+      return child;
+    },
+    down: (signal = 'SIGTERM') => kill(child, signal),
+    up: async () => {
+      await kill(child, 'SIGTERM');
+      child = await spawnOnce();
+    },
+    stop: async () => {
+      await kill(child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
 /** redis-server without persistence; with `tls`, only a TLS port (self-signed certificate). */
-export async function startRedis(options: { tls?: boolean } = {}): Promise<OwnServer & { url: string }> {
+export async function startRedis(options: { tls?: boolean } = {}): Promise<OwnServer> {
   const dir = mkdtempSync(join(tmpdir(), 'embedq-redis-'));
   const port = await freePort();
   const args = ['--save', '', '--appendonly', 'no', '--dir', dir, '--bind', '127.0.0.1'];
@@ -101,14 +152,20 @@ export async function startRedis(options: { tls?: boolean } = {}): Promise<OwnSe
   } else {
     args.push('--port', String(port));
   }
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    output += d;
-  });
-  await waitUntil('redis-server', () => output.includes('Ready to accept connections'), child);
   const scheme = options.tls === true ? 'rediss' : 'redis';
-  return { port, dir, process: child, url: `${scheme}://127.0.0.1:${port}`, stop: stopper(child, dir) };
+  return launch(
+    {
+      name: 'redis-server',
+      command: 'redis-server',
+      args,
+      options: {},
+      readyOn: 'stdout',
+      readyText: 'Ready to accept connections',
+    },
+    port,
+    dir,
+    `${scheme}://127.0.0.1:${port}`,
+  );
 }
 
 /** The postgres user's ids when running as root (postgres refuses to run as root). */
@@ -120,7 +177,7 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
 }
 
 /** A PostgreSQL 15 cluster with trust auth; with `ssl`, SSL on (self-signed certificate). */
-export async function startPostgres(options: { ssl?: boolean } = {}): Promise<OwnServer & { url: string }> {
+export async function startPostgres(options: { ssl?: boolean } = {}): Promise<OwnServer> {
   const dir = mkdtempSync(join(tmpdir(), 'embedq-pg-'));
   const data = join(dir, 'data');
   const owner = postgresOwner();
@@ -154,17 +211,17 @@ export async function startPostgres(options: { ssl?: boolean } = {}): Promise<Ow
     // Only SSL connections over TCP, as Heroku Postgres.
     writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
   }
-  const child = spawn(join(PG_BIN, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], ...as });
-  let output = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    output += d;
-  });
-  await waitUntil('postgres', () => output.includes('database system is ready to accept connections'), child);
-  return {
+  return launch(
+    {
+      name: 'postgres',
+      command: join(PG_BIN, 'postgres'),
+      args,
+      options: as,
+      readyOn: 'stderr',
+      readyText: 'database system is ready to accept connections',
+    },
     port,
     dir,
-    process: child,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: stopper(child, dir),
-  };
+    `postgres://postgres@127.0.0.1:${port}/postgres`,
+  );
 }

@@ -41,6 +41,7 @@ export class WorkerProcess {
   /** Sends a signal and resolves with the exit code (or signal) once the process is gone. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
     if (this.child.exitCode !== null) return this.child.exitCode;
+    if (this.child.signalCode !== null) return this.child.signalCode;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
     const [code, received] = (await exited) as [number | null, NodeJS.Signals | null];

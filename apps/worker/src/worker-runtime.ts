@@ -11,6 +11,7 @@ import { createPool, markChunksFailed } from '@embedq/store';
 import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
+import { startReconcileSchedule } from './reconcile-schedule.js';
 
 export interface WorkerRuntimeOptions {
   readonly config: WorkerConfig;
@@ -61,7 +62,10 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     prefix: config.services.queuePrefix,
   };
 
+  // Jobs running now, so a shutdown that runs out of time can hand them back at once.
+  const running = new Set<Job>();
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
+    running.add(job);
     const log = logger.child({
       queue: kind,
       jobId: job.id,
@@ -86,15 +90,18 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
         );
       }
       throw error;
+    } finally {
+      running.delete(job);
     }
   };
 
   const consumers: Worker[] = [
-    createConsumer({ kind: 'interactive', connection, concurrency: 1 }, (p, job) =>
+    createConsumer({ kind: 'interactive', connection, concurrency: 1, lockMs: config.jobLockMs }, (p, job) =>
       runJob('interactive', p, job),
     ),
-    createConsumer({ kind: 'bulk', connection, concurrency: config.concurrency }, (p, job) =>
-      runJob('bulk', p, job),
+    createConsumer(
+      { kind: 'bulk', connection, concurrency: config.concurrency, lockMs: config.jobLockMs },
+      (p, job) => runJob('bulk', p, job),
     ),
   ];
   for (const consumer of consumers) {
@@ -103,6 +110,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     );
     void consumer.run();
   }
+  const reconciler = startReconcileSchedule(pool, connection, config.reconcile, logger);
   logger.info(
     { concurrency: config.concurrency, precision: embedder.precision, model: MODEL_NAME },
     'worker started',
@@ -115,9 +123,27 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       const drained = Promise.all(consumers.map((c) => c.close())).then(() => true);
       const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
       if (!(await Promise.race([drained, timedOut]))) {
-        logger.warn('running jobs did not finish in time; handing them back');
+        // Back to waiting now rather than when their locks expire (30 s), so another worker
+        // starts them at once; whatever this process had written stays (writes are idempotent).
+        logger.warn(
+          { jobs: [...running].map((job) => job.id) },
+          'running jobs did not finish in time; handing them back',
+        );
+        await Promise.all(
+          [...running].map((job) =>
+            job
+              .moveToWait(job.token)
+              .catch((error: unknown) =>
+                logger.warn(
+                  { err: error, jobId: job.id },
+                  'could not hand the job back; its lock will expire',
+                ),
+              ),
+          ),
+        );
         await Promise.all(consumers.map((c) => c.close(true)));
       }
+      await reconciler.stop();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
       logger.info('worker stopped');

@@ -5,6 +5,7 @@ import { benchRunCommand } from './commands/bench-run.js';
 import { embedCommand } from './commands/embed.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { readEnv } from './env.js';
 import { UsageError } from './usage-error.js';
 
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   benchRunCommand,
   loadCommand,
   migrateCommand,
+  reconcileCommand,
 ];
 
 export const EXIT_OK = 0;

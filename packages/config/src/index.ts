@@ -12,8 +12,9 @@ export type {
   JobPlanConfig,
   LogLevel,
   Precision,
+  ReconcileConfig,
   ServiceConfig,
   WorkerConfig,
 } from './interfaces.js';
 export { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, serviceConfigFromEnv } from './service-config.js';
-export { workerConfigFromEnv } from './worker-config.js';
+export { reconcilerConfigFromEnv, workerConfigFromEnv } from './worker-config.js';

@@ -121,4 +121,20 @@ export interface WorkerConfig {
   readonly shutdownTimeoutMs: number;
   /** `WORKER_ID`, default `$DYNO` (Heroku) or `<hostname>:<pid>`. */
   readonly workerId: string;
+  /**
+   * `JOB_LOCK_MS`, default 30,000: a running job's lock, renewed while the worker lives; when a
+   * worker dies (SIGKILL, a crashed dyno) its jobs go back to the queue within about twice this.
+   */
+  readonly jobLockMs: number;
+  readonly reconcile: ReconcileConfig;
+}
+
+/** The reconciler, which re-enqueues chunks left pending with no live job (after a Redis flush, a lost job). */
+export interface ReconcileConfig {
+  /** `RECONCILE_INTERVAL_MS`, default 60,000: how often each worker tries a pass (one runs at a time across all); 0 turns it off. */
+  readonly intervalMs: number;
+  /** `RECONCILE_GRACE_SECONDS`, default 60: batches younger than this are not looked at. */
+  readonly graceSeconds: number;
+  /** `JOB_CHUNKS`, default 256: must match the API's, so ranges line up with its jobs. */
+  readonly jobChunks: number;
 }

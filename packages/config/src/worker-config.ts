@@ -1,8 +1,24 @@
 import { hostname } from 'node:os';
 import { LOG_LEVELS } from './api-config.js';
 import { type Env, EnvReader } from './env-reader.js';
-import type { WorkerConfig } from './interfaces.js';
+import type { ReconcileConfig, ServiceConfig, WorkerConfig } from './interfaces.js';
 import { readEmbeddingConfig, readServiceConfig } from './service-config.js';
+
+/** What `embedq reconcile` needs: the services and the reconciler's settings. */
+export function reconcilerConfigFromEnv(env: Env): { services: ServiceConfig; reconcile: ReconcileConfig } {
+  const read = new EnvReader(env);
+  const config = { services: readServiceConfig(read, 2), reconcile: readReconcileConfig(read) };
+  read.done();
+  return config;
+}
+
+function readReconcileConfig(read: EnvReader): ReconcileConfig {
+  return {
+    intervalMs: read.integer('RECONCILE_INTERVAL_MS', 60_000, { min: 0, max: 86_400_000 }),
+    graceSeconds: read.integer('RECONCILE_GRACE_SECONDS', 60, { min: 0, max: 86_400 }),
+    jobChunks: read.integer('JOB_CHUNKS', 256, { min: 1, max: 10_000 }),
+  };
+}
 
 /** The worker's configuration; throws a ConfigError naming every bad variable. */
 export function workerConfigFromEnv(env: Env, pid: number = process.pid): WorkerConfig {
@@ -14,6 +30,8 @@ export function workerConfigFromEnv(env: Env, pid: number = process.pid): Worker
     concurrency: read.integer('WORKER_CONCURRENCY', 2, { min: 1, max: 64 }),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, { min: 0, max: 600_000 }),
     workerId: read.optionalString('WORKER_ID') ?? read.optionalString('DYNO') ?? `${hostname()}:${pid}`,
+    jobLockMs: read.integer('JOB_LOCK_MS', 30_000, { min: 1_000, max: 600_000 }),
+    reconcile: readReconcileConfig(read),
   };
   read.done();
   return config;

@@ -2,6 +2,7 @@ export { MalformedJobError } from './errors.js';
 export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';
 export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
-export { JobProducer } from './job-producer.js';
+export { JobProducer, type JobStatus } from './job-producer.js';
 export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
+export { type ReconcileOptions, type ReconcileReport, reconcileOnce } from './reconcile.js';
 export { redisOptions } from './redis-options.js';

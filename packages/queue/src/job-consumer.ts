@@ -10,6 +10,8 @@ export interface ConsumerOptions {
   readonly connection: QueueConnectionOptions;
   /** Jobs of this queue in flight at once in this process. */
   readonly concurrency: number;
+  /** A running job's lock; a dead worker's jobs are taken back after it expires (checked as often). Default 30 s. */
+  readonly lockMs?: number;
 }
 
 /** What a processor gets: the validated payload and the BullMQ job (attempts, id, token). */
@@ -35,6 +37,8 @@ export function createConsumer<R>(options: ConsumerOptions, process: EmbedChunks
     connection: redisOptions(options.connection, 'consumer'),
     prefix: options.connection.prefix ?? DEFAULT_PREFIX,
     concurrency: options.concurrency,
+    lockDuration: options.lockMs ?? 30_000,
+    stalledInterval: options.lockMs ?? 30_000,
     autorun: false,
   });
 }

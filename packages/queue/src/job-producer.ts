@@ -5,7 +5,14 @@ import { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs }
 import { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 import { redisOptions } from './redis-options.js';
 
-/** Enqueues embedding jobs; used by the API. One Redis connection serves every queue. */
+export type JobStatus =
+  | { readonly state: 'live' | 'completed' | 'missing' }
+  | { readonly state: 'failed'; readonly reason: string };
+
+/**
+ * Enqueues embedding jobs (the API) and finds and re-adds lost ones (the reconciler). One Redis
+ * connection serves every queue.
+ */
 export class JobProducer {
   readonly redis: Redis;
   readonly queues: Readonly<Record<QueueKind, Queue>>;
@@ -53,6 +60,34 @@ export class JobProducer {
       };
     });
     if (jobs.length > 0) await this.queues[kind].addBulk(jobs);
+  }
+
+  /**
+   * Where a job is: `live` (waiting, delayed, prioritized or running), `completed`, `failed`
+   * (for good: retries are `delayed`), or `missing` (never added, removed by age, or Redis lost it).
+   */
+  async inspect(kind: QueueKind, jobId: string): Promise<JobStatus> {
+    const queue = this.queues[kind];
+    const state = await queue.getJobState(jobId);
+    if (state === 'unknown') return { state: 'missing' };
+    if (state === 'completed') return { state };
+    if (state === 'failed') {
+      const job = await queue.getJob(jobId);
+      return { state, reason: job?.failedReason ?? 'unknown' };
+    }
+    return { state: 'live' };
+  }
+
+  /**
+   * Adds a job for `payload` again, first removing a finished job with the same id (BullMQ
+   * ignores an add whose id exists). A job that came back to life in between is left alone.
+   */
+  async requeue(payload: EmbedChunksPayload, kind: QueueKind): Promise<void> {
+    const queue = this.queues[kind];
+    const id = embedChunksJobId(parseEmbedChunksPayload(payload));
+    const state = await queue.getJobState(id);
+    if (state === 'completed' || state === 'failed') await queue.remove(id);
+    await this.enqueue([payload], kind);
   }
 
   /** Fails unless Redis answers. */

@@ -19,6 +19,7 @@ export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
 export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
 export { countPendingChunks } from './sql/count-pending-chunks.js';
 export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
+export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';

@@ -1,0 +1,63 @@
+import type { ReconcileConfig } from '@embedq/config';
+import { JobProducer, type QueueConnectionOptions, reconcileOnce } from '@embedq/queue';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface ReconcileSchedule {
+  /** Stops the timer and waits for a running pass. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a reconcile pass every `intervalMs` (with jitter, so a fleet started together does not
+ * knock at once; an advisory lock lets one pass run at a time anyway). Failures, such as Redis or
+ * Postgres being away, are logged and the next pass tries again.
+ */
+export function startReconcileSchedule(
+  pool: pg.Pool,
+  connection: QueueConnectionOptions,
+  config: ReconcileConfig,
+  logger: Logger,
+): ReconcileSchedule {
+  if (config.intervalMs === 0) return { stop: async () => undefined };
+  const producer = new JobProducer(connection);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const schedule = () => {
+    if (stopped) return;
+    const delay = config.intervalMs * (0.8 + 0.4 * Math.random());
+    timer = setTimeout(() => {
+      running = pass().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, delay);
+    timer.unref();
+  };
+  const pass = async () => {
+    try {
+      const report = await reconcileOnce(pool, producer, {
+        jobChunks: config.jobChunks,
+        graceSeconds: config.graceSeconds,
+      });
+      if (report.requeued > 0 || report.markedFailed > 0) {
+        logger.warn({ reconcile: report }, 'reconciler found chunks without a live job');
+      } else {
+        logger.debug({ reconcile: report }, 'reconciled');
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'reconcile pass failed; will try again');
+    }
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await producer.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { findPendingRanges, markChunksFailed, type PendingRange } from '@embedq/store';
+import type pg from 'pg';
+import type { QueueKind } from './interfaces.js';
+import { embedChunksJobId } from './job-catalog.js';
+import type { JobProducer } from './job-producer.js';
+
+export interface ReconcileOptions {
+  /** Chunks per job, as the API plans them (`JOB_CHUNKS`). */
+  readonly jobChunks: number;
+  /** Batches younger than this are left alone: their jobs are new, not lost. */
+  readonly graceSeconds: number;
+  /** Most ranges looked at in one pass (the oldest first). */
+  readonly maxRanges?: number;
+  /** Only report what would be done. */
+  readonly dryRun?: boolean;
+}
+
+/** What one pass found and did; `ranges` counts job-sized ranges that still have pending chunks. */
+export interface ReconcileReport {
+  /** False when another process was reconciling, so this pass did nothing. */
+  readonly ran: boolean;
+  readonly ranges: number;
+  /** Ranges a waiting, delayed or running job still covers: nothing to do. */
+  readonly live: number;
+  /** Ranges whose job was lost (Redis flushed, job removed) or finished without them: added again. */
+  readonly requeued: number;
+  readonly requeuedChunks: number;
+  /** Ranges whose job failed for good without recording it on the chunks: marked failed now. */
+  readonly markedFailed: number;
+  readonly markedFailedChunks: number;
+}
+
+/** One reconciler at a time across every process that shares the database. */
+const LOCK_KEY = 'embedq:reconcile';
+/** Redis round trips in flight while inspecting jobs. */
+const INSPECT_CONCURRENCY = 16;
+
+/**
+ * Keeps the promise that every accepted chunk ends embedded or visibly failed: finds ranges of
+ * chunks still pending with no live job (after a Redis flush or restart, a lost job, a job that
+ * failed while Postgres was away) and enqueues them again, or records the failure a job could not.
+ * Re-adding is safe: a job only embeds chunks that have no vector yet.
+ */
+export async function reconcileOnce(
+  pool: pg.Pool,
+  producer: JobProducer,
+  options: ReconcileOptions,
+): Promise<ReconcileReport> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+      [LOCK_KEY],
+    );
+    if (locked.rows[0]?.locked !== true) {
+      await client.query('ROLLBACK');
+      return { ...EMPTY_REPORT, ran: false };
+    }
+    const ranges = await findPendingRanges(client, {
+      jobChunks: options.jobChunks,
+      olderThanSeconds: options.graceSeconds,
+      limit: options.maxRanges ?? 10_000,
+    });
+    const report: Counts = { ...EMPTY_REPORT, ranges: ranges.length };
+    await forEachLimited(ranges, INSPECT_CONCURRENCY, async (range) => {
+      const kind = queueKind(range);
+      const payload = { batchId: range.batchId, from: range.from, to: range.to };
+      const status = await producer.inspect(kind, embedChunksJobId(payload));
+      if (status.state === 'live') {
+        report.live++;
+      } else if (status.state === 'failed') {
+        report.markedFailed++;
+        report.markedFailedChunks += range.pending;
+        if (options.dryRun !== true) {
+          await markChunksFailed(client, payload, `job failed for good: ${status.reason}`);
+        }
+      } else {
+        report.requeued++;
+        report.requeuedChunks += range.pending;
+        if (options.dryRun !== true) await producer.requeue(payload, kind);
+      }
+    });
+    await client.query('COMMIT');
+    return report;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+type Counts = { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] };
+
+const EMPTY_REPORT: ReconcileReport = {
+  ran: true,
+  ranges: 0,
+  live: 0,
+  requeued: 0,
+  requeuedChunks: 0,
+  markedFailed: 0,
+  markedFailedChunks: 0,
+};
+
+function queueKind(range: PendingRange): QueueKind {
+  return range.queue === 'interactive' ? 'interactive' : 'bulk';
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await run(item);
+    }
+  });
+  await Promise.all(lanes);
+}
