@@ -107,7 +107,7 @@ describe.skipIf(services === undefined)('the reconciler', () => {
       },
       {
         connection: pipeline.api.producer.redis.duplicate({ maxRetriesPerRequest: null }),
-        prefix: pipeline.env.QUEUE_PREFIX,
+        prefix: pipeline.env.QUEUE_PREFIX ?? '',
       },
     );
     await waitFor('the job to fail', async () =>
