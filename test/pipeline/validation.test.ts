@@ -15,6 +15,10 @@ const LIMITS = {
   MAX_SEARCH_K: '20',
 };
 
+/** A body of text and raw bytes, for encodings JSON.stringify cannot produce. */
+const utf8Body = (before: string, bytes: number[], after: string): Buffer =>
+  Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+
 const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
 const chunk = (text: string, metadata?: unknown) => (metadata === undefined ? { text } : { text, metadata });
 const batch = (chunks: unknown, extra: Record<string, unknown> = {}) => ({
@@ -27,7 +31,7 @@ interface Case {
   readonly name: string;
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly url: string;
-  /** An object is sent as JSON; a string is sent as is. */
+  /** An object is sent as JSON; a string or Buffer is sent as is. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly status: number;
@@ -222,6 +226,200 @@ const CASES: Case[] = [
     code: 'not_found',
   },
   { name: 'an unknown route', method: 'GET', url: '/v2/anything', status: 404, code: 'not_found' },
+  // Bytes and structure that JSON schema never sees.
+  {
+    name: 'invalid UTF-8 in a text',
+    method: 'POST',
+    url: '/v1/batches',
+    body: utf8Body('{"documentId":"d","chunks":[{"text":"caf', [0xe9], '"}]}'),
+    status: 400,
+    code: 'invalid_utf8',
+  },
+  {
+    name: 'an overlong UTF-8 encoding of a slash',
+    method: 'POST',
+    url: '/v1/search',
+    body: utf8Body('{"query":"a', [0xc0, 0xaf], 'b"}'),
+    status: 400,
+    code: 'invalid_utf8',
+  },
+  {
+    name: 'a surrogate encoded as UTF-8 bytes',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: utf8Body('{"model":"all-MiniLM-L6-v2","input":"', [0xed, 0xa0, 0x80], '"}'),
+    status: 400,
+    code: 'invalid_utf8',
+  },
+  {
+    name: 'metadata nested 40 deep',
+    method: 'POST',
+    url: '/v1/batches',
+    body: `{"documentId":"d","chunks":[{"text":"x","metadata":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}]}`,
+    status: 400,
+    code: 'nesting_too_deep',
+  },
+  {
+    name: 'an unknown field nested 1,000 deep',
+    method: 'POST',
+    url: '/v1/search',
+    body: `{"query":"x","x":${'['.repeat(1000)}${']'.repeat(1000)}}`,
+    status: 400,
+    code: 'nesting_too_deep',
+  },
+  {
+    name: 'a __proto__ key in metadata',
+    method: 'POST',
+    url: '/v1/batches',
+    body: '{"documentId":"d","chunks":[{"text":"x","metadata":{"__proto__":{"admin":true}}}]}',
+    status: 400,
+    code: 'invalid_json',
+  },
+  {
+    name: 'a lone surrogate in a metadata key',
+    method: 'POST',
+    url: '/v1/batches',
+    body: '{"documentId":"d","chunks":[{"text":"x","metadata":{"\\udc00":1}}]}',
+    status: 400,
+    code: 'invalid_unicode',
+  },
+  {
+    name: 'a NUL in a metadata key',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x', { 'a\u0000': 1 })]),
+    status: 400,
+    code: 'nul_character',
+  },
+  {
+    name: 'a lone surrogate in the document id',
+    method: 'POST',
+    url: '/v1/batches',
+    body: '{"documentId":"d\\ud800","chunks":[{"text":"x"}]}',
+    status: 400,
+    code: 'invalid_unicode',
+  },
+  {
+    name: 'SQL in the namespace',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')], { namespace: "x'; DROP TABLE chunks; --" }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'SQL in a document id to delete',
+    method: 'DELETE',
+    url: `/v1/documents/${encodeURIComponent("x' OR '1'='1")}`,
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'the namespace as a number',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')], { namespace: 7 }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'the document id as an array',
+    method: 'POST',
+    url: '/v1/batches',
+    body: { documentId: ['d'], chunks: [chunk('x')] },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'chunks as null',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch(null),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'a JSON array as the body',
+    method: 'POST',
+    url: '/v1/batches',
+    body: [batch([chunk('x')])],
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'a JSON string as the body',
+    method: 'POST',
+    url: '/v1/search',
+    body: '"what is a boson"',
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search as text/plain',
+    method: 'POST',
+    url: '/v1/search',
+    body: 'what is a boson',
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'embeddings as a form',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: 'input=x&model=all-MiniLM-L6-v2',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'search with k as a fraction',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'x', k: 1.5 },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search with an unknown field',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'x', filter: { namespace: 'other' } },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'search with a NUL in the query',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'a\u0000b' },
+    status: 400,
+    code: 'nul_character',
+  },
+  {
+    name: 'a search body over the size limit',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'x', documentId: 'd'.repeat(5000) },
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'embeddings with a lone surrogate',
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: '{"model":"all-MiniLM-L6-v2","input":["ok","\\udfff"]}',
+    status: 400,
+    code: 'invalid_unicode',
+  },
+  {
+    name: 'an unknown query parameter on delete',
+    method: 'DELETE',
+    url: '/v1/documents/doc?cascade=true',
+    status: 400,
+    code: 'validation_failed',
+  },
+
   // POST /v1/search
   {
     name: 'search without a query',
@@ -387,7 +585,9 @@ describe.skipIf(services === undefined)('request limits and validation', () => {
       },
       ...(c.body === undefined
         ? {}
-        : { payload: typeof c.body === 'string' ? c.body : JSON.stringify(c.body) }),
+        : {
+            payload: typeof c.body === 'string' || Buffer.isBuffer(c.body) ? c.body : JSON.stringify(c.body),
+          }),
     });
     expect({ status: response.statusCode, body: response.json() }).toEqual({
       status: c.status,

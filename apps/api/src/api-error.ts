@@ -4,6 +4,8 @@
  */
 export const API_ERRORS = {
   invalid_json: { status: 400, message: 'the request body is not valid JSON' },
+  invalid_utf8: { status: 400, message: 'the request body is not valid UTF-8' },
+  nesting_too_deep: { status: 400, message: 'the request body nests too deeply' },
   validation_failed: { status: 400, message: 'the request does not match the schema' },
   too_many_chunks: { status: 400, message: 'too many chunks in one request' },
   empty_text: { status: 400, message: 'a text is empty' },

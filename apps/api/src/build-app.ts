@@ -6,6 +6,7 @@ import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth/authenticate.js';
 import { KeyRegistry } from './auth/key-registry.js';
 import { sendError } from './error-handler.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { batchRoutes } from './routes/batches.js';
 import { documentRoutes } from './routes/documents.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   // JSON only: a text/plain body gets 415, not a schema error about a string.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(
