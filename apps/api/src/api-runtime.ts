@@ -36,6 +36,8 @@ export async function startApi(
     ssl: config.services.databaseSsl,
     max: config.services.databasePoolSize,
     applicationName: 'embedq-api',
+    // A request never waits on the database longer than this; it answers 503 instead.
+    statementTimeoutMs: 15_000,
   });
   const producer = new JobProducer({
     url: config.services.redisUrl,

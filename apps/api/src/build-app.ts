@@ -31,8 +31,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     },
     bodyLimit: deps.config.limits.bodyLimitBytes,
     // Slow or stalled clients cannot hold a connection forever.
-    requestTimeout: 60_000,
-    connectionTimeout: 60_000,
+    requestTimeout: deps.config.limits.requestTimeoutMs,
+    connectionTimeout: deps.config.limits.requestTimeoutMs,
     ajv: {
       // Unknown fields are errors, types are not coerced, defaults are filled in.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },

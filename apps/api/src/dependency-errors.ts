@@ -7,8 +7,9 @@ export function isDependencyDown(error: unknown): boolean {
     const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
     if (typeof code === 'string') {
       if (NETWORK_CODES.has(code)) return true;
-      // Postgres: 08xxx connection exceptions, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
-      if (/^08|^57P0[123]$|^53300$/.test(code)) return true;
+      // Postgres: 08xxx connection exceptions, 57P01-57P03 shutdown / cannot connect now,
+      // 53300 too many connections, 57014 statement timeout (the database is overloaded).
+      if (/^08|^57P0[123]$|^53300$|^57014$/.test(code)) return true;
     }
     if (name === 'MaxRetriesPerRequestError') return true;
     if (typeof message === 'string' && DOWN_MESSAGES.some((m) => message.includes(m))) return true;
@@ -35,4 +36,5 @@ const DOWN_MESSAGES = [
   'timeout exceeded when trying to connect',
   "Stream isn't writeable",
   'the database system is',
+  'Query read timeout',
 ];

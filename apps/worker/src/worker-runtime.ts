@@ -48,6 +48,8 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     ssl: config.services.databaseSsl,
     max: config.services.databasePoolSize,
     applicationName: `embedq-worker ${config.workerId}`,
+    // A job's write inserts into the HNSW index; a stuck one fails and is retried.
+    statementTimeoutMs: 60_000,
     onIdleError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const deps = {

@@ -25,6 +25,7 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
       bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 32 * 1_048_576, { min: 1_024, max: 1_073_741_824 }),
       maxEmbeddingInputs: read.integer('MAX_EMBEDDING_INPUTS', 128, { min: 1, max: 2_048 }),
       maxSearchK: read.integer('MAX_SEARCH_K', 100, { min: 1, max: 1_000 }),
+      requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 1_000, max: 600_000 }),
     },
     auth: readAuthConfig(read),
     maxPendingChunks: read.integer('MAX_PENDING_CHUNKS', 500_000, { min: 1 }),

@@ -68,6 +68,11 @@ export interface ApiLimits {
   readonly maxEmbeddingInputs: number;
   /** `MAX_SEARCH_K`, default 100. */
   readonly maxSearchK: number;
+  /**
+   * `REQUEST_TIMEOUT_MS`, default 30,000: longest a client may take to send a request, headers
+   * and body (slow clients cannot hold connections open); Heroku's router gives up at 30 s too.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** An API key and the namespaces it may read and write (`*`: every namespace). */

@@ -7,6 +7,11 @@ export interface PoolOptions {
   readonly max: number;
   /** Shown in pg_stat_activity, so an operator can tell api from worker connections. */
   readonly applicationName: string;
+  /**
+   * Longest a statement may run, enforced by the server and, 5 s later, by the client (a server
+   * that stopped answering); unset: no limit (migrations).
+   */
+  readonly statementTimeoutMs?: number | undefined;
   /** Called when an idle connection fails (a restart, a failover); default: ignored. */
   readonly onIdleError?: ((error: Error) => void) | undefined;
 }
@@ -56,6 +61,9 @@ export function createPool(options: PoolOptions): pg.Pool {
     // Filtered searches (a namespace, a document) would otherwise return fewer than k rows when
     // the HNSW candidates fail the filter; pgvector 0.8 keeps scanning instead. Sent at connect.
     options: '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100',
+    ...(options.statementTimeoutMs === undefined
+      ? {}
+      : { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + 5_000 }),
   });
   // An idle client's connection can drop (a database restart, a failover); pg emits the error on
   // the pool and an unhandled 'error' would crash the process. The next query gets a new connection.
