@@ -11,6 +11,7 @@ import { createPool, markChunksFailed } from '@embedq/store';
 import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
+import { startWorkerMetrics } from './worker-metrics.js';
 
 export interface WorkerRuntimeOptions {
   readonly config: WorkerConfig;
@@ -61,6 +62,13 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     prefix: config.services.queuePrefix,
   };
 
+  const metrics = startWorkerMetrics({
+    connection,
+    workerId: config.workerId,
+    concurrency: config.concurrency,
+    logger,
+  });
+
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
     const log = logger.child({
       queue: kind,
@@ -68,17 +76,20 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       batchId: payload.batchId,
       attempt: job.attemptsMade + 1,
     });
+    metrics.jobStarted();
     try {
       const result = await embedJob(
         { ...deps, priority: kind === 'interactive' ? 'high' : 'normal' },
         payload,
       );
       log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
+      metrics.jobDone(kind, job, result);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
       const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
       log.warn({ err: error, final }, final ? 'job failed for good' : 'job failed; will retry');
+      metrics.jobFailed(kind, job, payload.to - payload.from, final);
       if (final) {
         const reason = error instanceof Error ? error.message : String(error);
         await markChunksFailed(pool, payload, reason).catch((markError: unknown) =>
@@ -118,6 +129,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
         logger.warn('running jobs did not finish in time; handing them back');
         await Promise.all(consumers.map((c) => c.close(true)));
       }
+      await metrics.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
       logger.info('worker stopped');

@@ -3,5 +3,6 @@ export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './in
 export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
 export { JobProducer } from './job-producer.js';
+export * from './metrics/index.js';
 export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 export { redisOptions } from './redis-options.js';
