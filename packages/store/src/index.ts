@@ -19,6 +19,7 @@ export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
 export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
 export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
+export { pendingChunkCount } from './sql/pending-chunk-count.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
 export { searchChunks } from './sql/search-chunks.js';
