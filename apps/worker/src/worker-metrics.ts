@@ -36,9 +36,10 @@ const WARN_EVERY_MS = 60_000;
 /**
  * Publishes this worker's job samples and heartbeats into Redis (packages/queue's metrics) on a
  * connection of its own that fails fast: metrics are best effort, a Redis outage is the queue's
- * problem to report, and a job never waits for its metrics.
+ * problem to report, and a job never waits for its metrics. Resolves after the first heartbeat
+ * (or its failure).
  */
-export function startWorkerMetrics(options: WorkerMetricsOptions): WorkerMetrics {
+export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise<WorkerMetrics> {
   const { workerId, logger } = options;
   const redis = new Redis({ ...redisOptions(options.connection, 'producer'), lazyConnect: false });
   redis.on('error', () => undefined);
@@ -77,7 +78,9 @@ export function startWorkerMetrics(options: WorkerMetricsOptions): WorkerMetrics
       at: Date.now(),
     });
   };
+  // The first beat is awaited, so a worker is on the dashboard as soon as it has started.
   publish('heartbeat', beat);
+  await Promise.all(inFlight);
   const timer = setInterval(
     () => publish('heartbeat', beat),
     options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,

@@ -62,7 +62,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     prefix: config.services.queuePrefix,
   };
 
-  const metrics = startWorkerMetrics({
+  const metrics = await startWorkerMetrics({
     connection,
     workerId: config.workerId,
     concurrency: config.concurrency,

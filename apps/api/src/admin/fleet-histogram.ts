@@ -1,12 +1,15 @@
 import { Histogram, type Registry } from 'prom-client';
 
+type Exported = Awaited<ReturnType<Histogram<'le'>['get']>>;
+
 /**
  * A Prometheus histogram whose buckets are the fleet's, kept in Redis and summed over every
  * worker (see packages/queue/src/metrics), rather than observations made in this process. Each
- * scrape sets the counts it read; prom-client formats them as any histogram.
+ * scrape sets the counts it read; the registry renders them as any histogram.
  */
 export class FleetHistogram extends Histogram<'le'> {
   readonly #name: string;
+  readonly #help: string;
   readonly #bounds: readonly number[];
   #counts: readonly number[] = [];
   #sum = 0;
@@ -19,6 +22,7 @@ export class FleetHistogram extends Histogram<'le'> {
       registers: [options.registry],
     });
     this.#name = options.name;
+    this.#help = options.help;
     this.#bounds = options.bounds;
   }
 
@@ -28,18 +32,33 @@ export class FleetHistogram extends Histogram<'le'> {
     this.#sum = sum;
   }
 
-  override async get() {
-    const base = await super.get();
+  override async get(): Promise<Exported> {
+    return this.#export();
+  }
+
+  /**
+   * The registry renders text through this method when a metric has it (prom-client's own
+   * histogram does; its type declarations omit it), so it must answer with the fleet's counts too.
+   */
+  async getForPromString(): Promise<Exported> {
+    return this.#export();
+  }
+
+  #export(): Exported {
     let cumulative = 0;
-    const values: { metricName: string; labels: { le?: number | string }; value: number }[] =
-      this.#bounds.map((bound, i) => {
-        cumulative += this.#counts[i] ?? 0;
-        return { metricName: `${this.#name}_bucket`, labels: { le: bound }, value: cumulative };
-      });
-    cumulative += this.#counts[this.#bounds.length] ?? 0;
-    values.push({ metricName: `${this.#name}_bucket`, labels: { le: '+Inf' }, value: cumulative });
+    const bucket = (le: number | string, count: number) => {
+      cumulative += count;
+      return { metricName: `${this.#name}_bucket`, labels: { le }, value: cumulative };
+    };
+    const values = this.#bounds.map((bound, i) => bucket(bound, this.#counts[i] ?? 0));
+    values.push(bucket('+Inf', this.#counts[this.#bounds.length] ?? 0));
     return {
-      ...base,
+      name: this.#name,
+      help: this.#help,
+      // prom-client's declarations type this as a numeric enum; at run time it is the string.
+      type: 'histogram' as unknown as Exported['type'],
+      aggregator: 'sum',
+      collect: () => undefined,
       values: [
         ...values,
         { metricName: `${this.#name}_sum`, labels: {}, value: this.#sum },
