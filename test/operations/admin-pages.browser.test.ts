@@ -105,9 +105,7 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
     });
     expect(posted.status).toBe(202);
     // The backlog card counts the waiting chunks while no worker runs.
-    await page.waitForFunction(
-      () => document.querySelector('[data-card="backlog"] .value')?.textContent?.startsWith('600') === true,
-    );
+    await page.locator('[data-card="backlog"] .value', { hasText: /^600\s/ }).waitFor();
     await screenshot(page, 'dashboard-no-worker.png');
 
     // A job whose batch does not exist fails for good: the failures table lists it with its reason.
@@ -120,18 +118,11 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
       const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${posted.body.batchId}`);
       return progress.body.status === 'completed' ? true : undefined;
     });
-    await page.waitForFunction(
-      () =>
-        Number(document.querySelector('[data-chart="throughput"]')?.getAttribute('data-nonzero-points')) > 0,
-    );
-    await page.waitForFunction(
-      (batchId) =>
-        document.querySelector('[data-section="failures"]')?.textContent?.includes(`${batchId}.0`) === true,
-      bogus.batchId,
-    );
-    await page.waitForFunction(() =>
-      document.querySelector('[data-card="backlog"] .value')?.textContent?.startsWith('0 '),
-    );
+    // The page redraws every 2 s: wait for the throughput chart to draw the work done, the
+    // failure to be listed and the backlog to be empty.
+    await page.locator('[data-chart="throughput"]:not([data-nonzero-points="0"])').waitFor();
+    await page.locator('[data-section="failures"]', { hasText: `${bogus.batchId}.0` }).waitFor();
+    await page.locator('[data-card="backlog"] .value', { hasText: /^0\s/ }).waitFor();
     expect(await page.locator('[data-banner="no-workers"]').count()).toBe(0);
     expect(await page.locator('[data-section="failures"]').textContent()).toContain('does not exist');
     expect(await page.locator('[data-card="workers"] .value').textContent()).toBe('2');
