@@ -41,7 +41,7 @@ const WARN_EVERY_MS = 60_000;
  */
 export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise<WorkerMetrics> {
   const { workerId, logger } = options;
-  const redis = new Redis({ ...redisOptions(options.connection, 'producer'), lazyConnect: false });
+  const redis = new Redis(redisOptions(options.connection, 'producer'));
   redis.on('error', () => undefined);
   const publisher = new MetricsPublisher(redis, options.connection.prefix ?? 'embedq');
   const startedAt = Date.now();

@@ -67,7 +67,9 @@ export function dashboardRoutes(app: FastifyInstance, sources: FleetSources): vo
     const snapshot = readFleetData(sources, windowSeconds).then(buildSnapshot);
     cache.set(windowSeconds, { at: Date.now(), snapshot });
     // A failed read is not served to the next viewer.
-    snapshot.catch(() => cache.delete(windowSeconds));
+    snapshot.catch(() => {
+      if (cache.get(windowSeconds)?.snapshot === snapshot) cache.delete(windowSeconds);
+    });
     return snapshot;
   };
 

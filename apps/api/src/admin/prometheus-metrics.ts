@@ -1,6 +1,7 @@
 import {
   BATCH_DURATION_BOUNDS_SECONDS,
   LATENCY_BOUNDS_SECONDS,
+  type MetricsPublisher,
   type MetricsReader,
   QUEUE_KINDS,
   type QueueKind,
@@ -13,6 +14,8 @@ import { FleetHistogram } from './fleet-histogram.js';
 
 export interface PrometheusSources {
   readonly reader: MetricsReader;
+  /** Records the backlog each scrape reads, so its history has points while nobody looks at the dashboard. */
+  readonly publisher: MetricsPublisher;
   readonly queues: Readonly<Record<QueueKind, Queue>>;
   readonly db: Queryable;
   readonly target: number;
@@ -108,6 +111,7 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
       }
     });
     backlog.set(pending);
+    await sources.publisher.recordBacklog(pending);
     target.set(sources.target);
     workersLive.set(workers.length);
     for (const metric of [workerRss, workerHeap, workerLag, workerActive]) metric.reset();
