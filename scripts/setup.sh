@@ -23,6 +23,9 @@ bash scripts/install-pgvector.sh
 log "installing docker-compose to validate docker-compose.yml (skipped when present)"
 bash scripts/install-compose.sh
 
+log "installing Debian's chromium for the browser tests (skipped when present)"
+bash scripts/install-chromium.sh
+
 log "creating the local database embedq (skipped when present or when DATABASE_URL is set)"
 bash scripts/create-local-database.sh
 

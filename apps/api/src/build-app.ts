@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin/admin-routes.js';
 import { ApiError } from './api-error.js';
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth/authenticate.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   searchRoutes(app, deps);
   embeddingsRoutes(app, deps);
   documentRoutes(app, deps);
+  await adminRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

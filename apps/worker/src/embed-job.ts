@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Embedder } from '@embedq/embedder';
+import type { BatchReport, Embedder } from '@embedq/embedder';
 import type { EmbedChunksPayload } from '@embedq/queue';
 import {
   type ChunkToEmbed,
@@ -34,6 +34,10 @@ export interface EmbedJobResult {
   readonly readMs: number;
   readonly embedMs: number;
   readonly writeMs: number;
+  /** Word pieces run through the model (no padding). */
+  readonly tokens: number;
+  /** Each inference batch's ONNX Runtime time, milliseconds (their sum is within embedMs). */
+  readonly batchMs: readonly number[];
 }
 
 /**
@@ -42,7 +46,12 @@ export interface EmbedJobResult {
  * one statement. Safe to run twice: chunks that have a vector are neither read nor written.
  */
 export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
-  const totals = { written: 0, reused: 0, inferred: 0, readMs: 0, embedMs: 0, writeMs: 0 };
+  const totals = { written: 0, reused: 0, inferred: 0, readMs: 0, embedMs: 0, writeMs: 0, tokens: 0 };
+  const batchMs: number[] = [];
+  const onBatch = (report: BatchReport) => {
+    totals.tokens += report.tokens;
+    batchMs.push(report.ms);
+  };
   // The second pass runs only when a reused vector vanished between read and write (its chunk
   // was deleted or replaced); it embeds those chunks instead.
   for (const reuse of [true, false]) {
@@ -56,7 +65,9 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     started = performance.now();
     const { texts, slotOf } = distinctTexts(fresh);
     const vectors =
-      texts.length === 0 ? [] : await deps.embedder.embed(texts, { priority: deps.priority ?? 'normal' });
+      texts.length === 0
+        ? []
+        : await deps.embedder.embed(texts, { priority: deps.priority ?? 'normal', onBatch });
     totals.embedMs += performance.now() - started;
     totals.inferred += texts.length;
 
@@ -72,7 +83,7 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     totals.reused += copy.filter((id) => written.has(id)).length;
     if (copy.every((id) => written.has(id))) break;
   }
-  return totals;
+  return { ...totals, batchMs };
 }
 
 async function readVisibleChunks(

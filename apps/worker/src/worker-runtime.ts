@@ -12,6 +12,7 @@ import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
 import { startReconcileSchedule } from './reconcile-schedule.js';
+import { startWorkerMetrics } from './worker-metrics.js';
 
 export interface WorkerRuntimeOptions {
   readonly config: WorkerConfig;
@@ -66,6 +67,13 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
 
   // Jobs running now, so a shutdown that runs out of time can hand them back at once.
   const running = new Set<Job>();
+  const metrics = await startWorkerMetrics({
+    connection,
+    workerId: config.workerId,
+    concurrency: config.concurrency,
+    logger,
+  });
+
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
     running.add(job);
     const log = logger.child({
@@ -74,17 +82,20 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       batchId: payload.batchId,
       attempt: job.attemptsMade + 1,
     });
+    metrics.jobStarted();
     try {
       const result = await embedJob(
         { ...deps, priority: kind === 'interactive' ? 'high' : 'normal' },
         payload,
       );
       log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
+      metrics.jobDone(kind, job, result);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
       const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
       log.warn({ err: error, final }, final ? 'job failed for good' : 'job failed; will retry');
+      metrics.jobFailed(kind, job, payload.to - payload.from, final);
       if (final) {
         const reason = error instanceof Error ? error.message : String(error);
         await markChunksFailed(pool, payload, reason).catch((markError: unknown) =>
@@ -146,6 +157,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
         await Promise.all(consumers.map((c) => c.close(true)));
       }
       await reconciler.stop();
+      await metrics.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
       logger.info('worker stopped');

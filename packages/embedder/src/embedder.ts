@@ -79,6 +79,7 @@ class OnnxEmbedder implements Embedder {
     if (!Array.isArray(texts)) throw new TypeError('embed() takes an array of strings');
     const vectors = new Array<Float32Array>(texts.length);
     for await (const batch of this.embedStream(texts, options)) {
+      options.onBatch?.(batch.report);
       batch.indices.forEach((index, i) => {
         vectors[index] = batch.vectors[i]!;
       });

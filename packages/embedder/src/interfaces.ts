@@ -66,6 +66,8 @@ export interface EmbedCallOptions {
    * batches while a bulk load runs). Default `normal`.
    */
   readonly priority?: 'high' | 'normal';
+  /** Called with each inference batch's report as it completes (`embed` only; `embedStream` yields them). */
+  readonly onBatch?: (report: BatchReport) => void;
 }
 
 export interface Embedder {

@@ -3,6 +3,7 @@ export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './in
 export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
 export { JobProducer, type JobStatus } from './job-producer.js';
+export * from './metrics/index.js';
 export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 export { type ReconcileOptions, type ReconcileReport, reconcileOnce } from './reconcile.js';
 export { redisOptions } from './redis-options.js';

@@ -1,0 +1,109 @@
+/**
+ * What /admin/dashboard/snapshot.json answers and the page draws: the fleet over a window of
+ * time, as series aligned on `times` (one entry per metrics bucket, oldest first). Types only, so
+ * the browser code imports it for free.
+ */
+
+/** p50/p95/p99 in seconds; null where nothing was measured. */
+export interface QuantileSeries {
+  readonly p50: readonly (number | null)[];
+  readonly p95: readonly (number | null)[];
+  readonly p99: readonly (number | null)[];
+}
+
+export interface Quantiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface WorkerView {
+  readonly workerId: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly eventLoopLagP99Ms: number;
+  readonly activeJobs: number;
+  readonly concurrency: number;
+  /** Over the last CURRENT_SECONDS. */
+  readonly chunksPerSec: number;
+  readonly uptimeSeconds: number;
+  /** Seconds since its last heartbeat. */
+  readonly lastSeenSeconds: number;
+}
+
+export interface WorkerSeries {
+  readonly workerId: string;
+  /** Whether its heartbeat is still live. */
+  readonly live: boolean;
+  readonly rssMb: readonly (number | null)[];
+  readonly chunksPerSec: readonly number[];
+}
+
+export interface FailedJobView {
+  readonly queue: string;
+  readonly jobId: string;
+  readonly batchId: string | null;
+  readonly range: string | null;
+  readonly attempts: number;
+  readonly reason: string;
+  /** Epoch ms. */
+  readonly failedAt: number;
+  /** The job's page in Bull Board. */
+  readonly link: string;
+}
+
+export interface QueueView {
+  readonly name: string;
+  readonly kind: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly link: string;
+}
+
+export interface DashboardSnapshot {
+  /** Epoch ms. */
+  readonly generatedAt: number;
+  readonly bucketSeconds: number;
+  readonly windowSeconds: number;
+  /** Seconds the "current" figures average over. */
+  readonly currentSeconds: number;
+  /** Bucket starts, epoch ms. */
+  readonly times: readonly number[];
+  readonly throughput: {
+    readonly chunksPerSec: readonly number[];
+    readonly target: number;
+    readonly current: number;
+    /** current / target. */
+    readonly ratio: number;
+    readonly tokensPerSec: number;
+  };
+  readonly latency: {
+    /** Enqueue to vector written, per chunk. */
+    readonly endToEnd: QuantileSeries;
+    /** Enqueue to a worker taking the job, per job. */
+    readonly queueWait: QuantileSeries;
+    readonly currentEndToEnd: Quantiles | null;
+    readonly currentQueueWait: Quantiles | null;
+  };
+  readonly backlog: {
+    /** Chunks waiting, where an API process sampled it. */
+    readonly chunks: readonly (number | null)[];
+    readonly current: number;
+    /** Seconds to embed the backlog at the current rate; null when nothing drains it. */
+    readonly drainSeconds: number | null;
+  };
+  readonly workers: {
+    readonly live: readonly WorkerView[];
+    readonly series: readonly WorkerSeries[];
+    readonly rssTargetMb: number;
+    readonly dynoLimitMb: number;
+  };
+  readonly failures: {
+    readonly lastHour: number;
+    readonly reasons: readonly { readonly reason: string; readonly jobs: number }[];
+    readonly recent: readonly FailedJobView[];
+  };
+  readonly queues: readonly QueueView[];
+  readonly links: { readonly bullBoard: string };
+}
