@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Where the CPU goes in one end-to-end load: CPU seconds of the worker, the API, PostgreSQL and
+# Redis (from /proc/<pid>/stat) while `embedq load` sends N seed chunks through `pnpm start`,
+# on a fresh database of its own. DROP_HNSW=1 drops the vector index first, to see its cost.
+# Usage, after `bash scripts/setup.sh`: bash scripts/measure-cpu-split.sh [CHUNKS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CHUNKS=${1:-10000}
+DB=embedq_cpu_split_$$
+PSQL=(psql -h 127.0.0.1 -U postgres -q)
+"${PSQL[@]}" -c "CREATE DATABASE $DB"
+export PORT=${PORT:-3200} DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB QUEUE_PREFIX=cpu-split-$$ LOG_LEVEL=warn
+export API_KEYS=cpu-split-key-0001:* EMBEDQ_API_KEY=cpu-split-key-0001
+node scripts/start.mjs 2>/dev/null &
+START=$!
+cleanup() {
+  kill "$START" 2>/dev/null && wait "$START" 2>/dev/null || true
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  sleep 0.3
+  curl -sf "localhost:$PORT/readyz" >/dev/null && break
+done
+sleep 2
+if [[ ${DROP_HNSW:-0} == 1 ]]; then "${PSQL[@]}" -d "$DB" -c 'DROP INDEX chunks_embedding'; fi
+
+TICK=$(getconf CLK_TCK)
+# Sum of user + system clock ticks of the given processes.
+ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+API=$(pgrep -P "$START" -f apps/api/dist/main.js)
+WORKER=$(pgrep -P "$START" -f apps/worker/dist/main.js)
+REDIS=$(pgrep -x redis-server | head -1)
+# PostgreSQL's processes, listed again at the end: backends the load opens count from their start.
+postgres() { pgrep -u postgres | tr '\n' ' '; }
+
+a0=$(ticks "$API"); w0=$(ticks "$WORKER"); p0=$(ticks $(postgres)); r0=$(ticks "$REDIS"); t0=$(date +%s.%N)
+node packages/cli/dist/bin.js load --chunks "$CHUNKS" --api "http://127.0.0.1:$PORT" 2>/dev/null | grep 'end to end'
+t1=$(date +%s.%N); a1=$(ticks "$API"); w1=$(ticks "$WORKER"); p1=$(ticks $(postgres)); r1=$(ticks "$REDIS")
+awk -v wall="$(echo "$t1 - $t0" | bc)" -v t="$TICK" -v a=$((a1 - a0)) -v w=$((w1 - w0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) \
+  'BEGIN { printf "wall %.1f s; CPU s: worker %.1f, postgres %.1f, api %.1f, redis %.1f (%.0f%% of 2 cores)\n", wall, w/t, p/t, a/t, r/t, 100*(w+p+a+r)/t/wall/2 }'
