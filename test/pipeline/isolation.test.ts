@@ -169,6 +169,20 @@ describe.skipIf(services === undefined)('API keys and namespaces', () => {
     },
   );
 
+  it.each([
+    '/%61dmin/dashboard',
+    '/admin/%64ashboard',
+    '/%6detrics',
+    '/admin/queues/api/queues?activeQueue=x',
+  ])('%s: an encoded or decorated admin path needs the admin key too', async (path) => {
+    expect((await call(pipeline.baseUrl, 'GET', path, undefined, { authorization: '' })).status).toBe(401);
+    const client = await call(pipeline.baseUrl, 'GET', path, undefined, as(TEST_API_KEY));
+    expect([client.status, client.body?.error?.code]).toEqual([403, 'forbidden']);
+    // The same handler answers (HTML or text): these paths are aliases, not 404s.
+    const admin = await fetch(`${pipeline.baseUrl}${path}`, { headers: as(TEST_ADMIN_KEY) });
+    expect(admin.status).toBe(200);
+  });
+
   it('does not let the admin key use /v1', async () => {
     const response = await call(pipeline.baseUrl, 'POST', '/v1/search', { query: 'x' }, as(TEST_ADMIN_KEY));
     expect([response.status, response.body.error.code]).toEqual([403, 'forbidden']);

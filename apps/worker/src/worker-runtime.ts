@@ -136,7 +136,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       const drained = Promise.all(consumers.map((c) => c.close())).then(() => true);
       const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
       if (!(await Promise.race([drained, timedOut]))) {
-        // Back to waiting now rather than when their locks expire (30 s), so another worker
+        // Back to waiting now rather than when their locks expire (JOB_LOCK_MS), so another worker
         // starts them at once; whatever this process had written stays (writes are idempotent).
         logger.warn(
           { jobs: [...running].map((job) => job.id) },

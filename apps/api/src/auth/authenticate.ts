@@ -20,8 +20,10 @@ declare module 'fastify' {
 export function authenticate(app: FastifyInstance, keys: KeyRegistry): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const access = routeAccess(path, request.is404 !== true);
+    // The route's registered path, not the URL as sent: '/%61dmin/queues' or '/admin//queues'
+    // reach the same handler as '/admin/queues' and must need the same key.
+    const route = request.routeOptions.url;
+    const access = route === undefined ? 'public' : routeAccess(route, request.is404 !== true);
     if (access === 'public') return;
     const key = presentedKey(request.headers.authorization);
     const principal = key === undefined ? undefined : keys.identify(key);
