@@ -21,10 +21,13 @@ log "installing pgvector into the local PostgreSQL (skipped when present)"
 bash scripts/install-pgvector.sh
 
 log "installing docker-compose to validate docker-compose.yml (skipped when present)"
-bash scripts/install-compose.sh
+# Debian's 1.29 validates with `docker-compose config -q` without an engine; --no-install-recommends
+# leaves out the docker.io engine it recommends, which cannot run here.
+bash scripts/install-debian-package.sh docker-compose docker-compose --no-install-recommends
 
 log "installing Debian's chromium for the browser tests (skipped when present)"
-bash scripts/install-chromium.sh
+# playwright-core drives it; playwright's own browser downloads need the internet.
+bash scripts/install-debian-package.sh chromium /usr/bin/chromium
 
 log "creating the local database embedq (skipped when present or when DATABASE_URL is set)"
 bash scripts/create-local-database.sh

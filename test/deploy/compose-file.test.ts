@@ -38,7 +38,7 @@ const compose = onPath('docker-compose');
 if (compose === undefined) {
   console.warn(
     '[deploy] docker-compose is not on PATH, so docker-compose.yml is not validated ' +
-      '(bash scripts/install-compose.sh installs it)',
+      '(scripts/setup.sh installs it)',
   );
 }
 
