@@ -1,4 +1,5 @@
 export { MalformedJobError } from './errors.js';
+export { forEachLimit } from './for-each-limit.js';
 export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';
 export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';

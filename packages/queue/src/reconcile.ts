@@ -1,5 +1,6 @@
 import { findPendingRanges, markChunksFailed, type PendingRange } from '@embedq/store';
 import type pg from 'pg';
+import { forEachLimit } from './for-each-limit.js';
 import type { QueueKind } from './interfaces.js';
 import { embedChunksJobId } from './job-catalog.js';
 import type { JobProducer } from './job-producer.js';
@@ -63,7 +64,7 @@ export async function reconcileOnce(
       limit: options.maxRanges ?? 10_000,
     });
     const report: Counts = { ...EMPTY_REPORT, ranges: ranges.length };
-    await forEachLimited(ranges, INSPECT_CONCURRENCY, async (range) => {
+    await forEachLimit(ranges, INSPECT_CONCURRENCY, async (range) => {
       const kind = queueKind(range);
       const payload = { batchId: range.batchId, from: range.from, to: range.to };
       const status = await producer.inspect(kind, embedChunksJobId(payload));
@@ -105,19 +106,4 @@ const EMPTY_REPORT: ReconcileReport = {
 
 function queueKind(range: PendingRange): QueueKind {
   return range.queue === 'interactive' ? 'interactive' : 'bulk';
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await run(item);
-    }
-  });
-  await Promise.all(lanes);
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forEachLimit } from '@embedq/queue';
 import { generateSeedChunks, seedChunk, seedQuery } from '@embedq/workload';
 import { percentile } from '../bench/percentiles.js';
 import type { ApiClient, BatchProgressBody } from './api-client.js';
@@ -224,21 +225,6 @@ async function runSearches(client: ApiClient, options: LoadOptions): Promise<num
     if (i >= warmUp) ms.push(performance.now() - started);
   }
   return ms;
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 function sum(values: readonly number[]): number {
