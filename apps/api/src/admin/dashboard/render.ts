@@ -18,9 +18,13 @@ export function renderDashboard(s: DashboardSnapshot): string {
     panel(
       'Queue latency: enqueue to vector written',
       latencyNote(s.latency.currentEndToEnd, s),
-      latencyChart(s),
+      quantileChart(s, 'latency', s.latency.endToEnd),
     ),
-    panel('Waiting in the queue', latencyNote(s.latency.currentQueueWait, s), waitChart(s)),
+    panel(
+      'Waiting in the queue',
+      latencyNote(s.latency.currentQueueWait, s),
+      quantileChart(s, 'queue-wait', s.latency.queueWait),
+    ),
     panel('Backlog: chunks waiting', backlogNote(s), backlogChart(s)),
     panel(
       'Worker memory (RSS)',
@@ -156,24 +160,13 @@ function quantileSeries(q: DashboardSnapshot['latency']['endToEnd']): ChartSerie
   ];
 }
 
-function latencyChart(s: DashboardSnapshot): string {
-  return lineChart({
-    id: 'latency',
-    times: s.times,
-    stepMs: step(s),
-    unit: ' s',
-    series: quantileSeries(s.latency.endToEnd),
-  });
-}
-
-function waitChart(s: DashboardSnapshot): string {
-  return lineChart({
-    id: 'queue-wait',
-    times: s.times,
-    stepMs: step(s),
-    unit: ' s',
-    series: quantileSeries(s.latency.queueWait),
-  });
+/** p50/p95/p99 over time, in seconds: enqueue to vector written, or waiting in the queue. */
+function quantileChart(
+  s: DashboardSnapshot,
+  id: string,
+  q: DashboardSnapshot['latency']['endToEnd'],
+): string {
+  return lineChart({ id, times: s.times, stepMs: step(s), unit: ' s', series: quantileSeries(q) });
 }
 
 function backlogChart(s: DashboardSnapshot): string {
