@@ -1,5 +1,5 @@
 import type { ReconcileConfig } from '@embedq/config';
-import { JobProducer, type QueueConnectionOptions, reconcileOnce } from '@embedq/queue';
+import { type JobProducer, reconcileOnce } from '@embedq/queue';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -15,12 +15,11 @@ export interface ReconcileSchedule {
  */
 export function startReconcileSchedule(
   pool: pg.Pool,
-  connection: QueueConnectionOptions,
+  producer: JobProducer,
   config: ReconcileConfig,
   logger: Logger,
 ): ReconcileSchedule {
   if (config.intervalMs === 0) return { stop: async () => undefined };
-  const producer = new JobProducer(connection);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -57,7 +56,6 @@ export function startReconcileSchedule(
       stopped = true;
       clearTimeout(timer);
       await running;
-      await producer.close();
     },
   };
 }

@@ -1,20 +1,16 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import {
-  HEARTBEAT_INTERVAL_MS,
-  type JobSample,
-  MetricsPublisher,
-  type QueueConnectionOptions,
-  type QueueKind,
-  redisOptions,
-} from '@embedq/queue';
+import { HEARTBEAT_INTERVAL_MS, type JobSample, MetricsPublisher, type QueueKind } from '@embedq/queue';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EmbedJobResult } from './embed-job.js';
 
 export interface WorkerMetricsOptions {
-  readonly connection: QueueConnectionOptions;
+  /** A connection that fails fast when Redis is away (producer role); the caller closes it. */
+  readonly redis: Redis;
+  /** The queues' key prefix. */
+  readonly prefix: string;
   readonly workerId: string;
   readonly concurrency: number;
   readonly logger: Logger;
@@ -35,15 +31,13 @@ const WARN_EVERY_MS = 60_000;
 
 /**
  * Publishes this worker's job samples and heartbeats into Redis (packages/queue's metrics) on a
- * connection of its own that fails fast: metrics are best effort, a Redis outage is the queue's
+ * connection that fails fast: metrics are best effort, a Redis outage is the queue's
  * problem to report, and a job never waits for its metrics. Resolves after the first heartbeat
  * (or its failure).
  */
 export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise<WorkerMetrics> {
   const { workerId, logger } = options;
-  const redis = new Redis(redisOptions(options.connection, 'producer'));
-  redis.on('error', () => undefined);
-  const publisher = new MetricsPublisher(redis, options.connection.prefix ?? 'embedq');
+  const publisher = new MetricsPublisher(options.redis, options.prefix);
   const startedAt = Date.now();
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
@@ -119,7 +113,6 @@ export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise
       loopDelay.disable();
       await Promise.all(inFlight);
       await publisher.removeWorker(workerId).catch(() => undefined);
-      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

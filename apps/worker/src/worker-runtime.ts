@@ -4,6 +4,7 @@ import {
   createConsumer,
   EMBED_CHUNKS_JOB,
   type EmbedChunksPayload,
+  JobProducer,
   type QueueConnectionOptions,
   type QueueKind,
 } from '@embedq/queue';
@@ -67,8 +68,12 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
 
   // Jobs running now, so a shutdown that runs out of time can hand them back at once.
   const running = new Set<Job>();
+  // Metrics and the reconciler share one connection that fails fast when Redis is away; the
+  // consumers have their own, which wait and reconnect.
+  const producer = new JobProducer(connection);
   const metrics = await startWorkerMetrics({
-    connection,
+    redis: producer.redis,
+    prefix: config.services.queuePrefix,
     workerId: config.workerId,
     concurrency: config.concurrency,
     logger,
@@ -123,7 +128,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     );
     void consumer.run();
   }
-  const reconciler = startReconcileSchedule(pool, connection, config.reconcile, logger);
+  const reconciler = startReconcileSchedule(pool, producer, config.reconcile, logger);
   logger.info(
     { concurrency: config.concurrency, precision: embedder.precision, model: MODEL_NAME },
     'worker started',
@@ -158,6 +163,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       }
       await reconciler.stop();
       await metrics.close();
+      await producer.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
       logger.info('worker stopped');
