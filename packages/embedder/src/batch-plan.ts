@@ -9,7 +9,7 @@ export interface BatchLimits {
  * limits. Because the lengths ascend, the newest chunk is always the batch's longest, so the
  * padded size of a batch is its count times the newest length. Returns the batch sizes.
  */
-export function planBatches(sortedLengths: readonly number[], limits: BatchLimits): number[] {
+export function planBatches(sortedLengths: Iterable<number>, limits: BatchLimits): number[] {
   const sizes: number[] = [];
   let count = 0;
   for (const length of sortedLengths) {

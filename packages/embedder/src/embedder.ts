@@ -15,12 +15,11 @@ import {
 import { ModelSession } from './model-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
 import { SerialQueue, type TaskPriority } from './serial-queue.js';
+import { TokenWindow } from './token-window.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
-interface PendingChunk {
-  readonly index: number;
-  readonly ids: Int32Array;
-}
+/** Token windows kept for reuse by later streams; more concurrent streams allocate their own. */
+const SPARE_WINDOWS = 2;
 
 /**
  * Builds the repository's model on first use when `pnpm install` has not (or the folder was
@@ -64,6 +63,7 @@ class OnnxEmbedder implements Embedder {
   private readonly streams = new ActiveCount();
   // One batch runs at a time (the serial queue), so one set of input buffers serves them all.
   private readonly scratch: BatchScratch;
+  private readonly spareWindows: TokenWindow[] = [];
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -96,49 +96,56 @@ class OnnxEmbedder implements Embedder {
     if (typeof texts === 'string')
       throw new TypeError('embedStream() takes an iterable of strings, not a string');
     const release = this.streams.acquire();
+    const window =
+      this.spareWindows.pop() ?? new TokenWindow(this.options.sortWindow, this.tokenizer.maxLength);
     try {
       const counter = { batches: 0 };
-      let window: PendingChunk[] = [];
-      let index = 0;
+      let position = 0;
       for await (const text of texts) {
-        if (typeof text !== 'string') throw new TypeError(`text ${index} is ${typeof text}, not a string`);
-        window.push({ index: index++, ids: this.tokenizer.encode(text).ids });
-        if (window.length >= this.options.sortWindow) {
+        if (typeof text !== 'string') throw new TypeError(`text ${position} is ${typeof text}, not a string`);
+        window.add(position++, text, this.tokenizer);
+        if (window.full) {
           yield* this.embedWindow(window, counter, priority);
-          window = [];
+          window.clear();
         }
       }
-      if (window.length > 0) yield* this.embedWindow(window, counter, priority);
+      if (window.count > 0) yield* this.embedWindow(window, counter, priority);
     } finally {
+      window.clear();
+      if (this.spareWindows.length < SPARE_WINDOWS) this.spareWindows.push(window);
       release();
     }
   }
 
   /** Sorts one window by length so batches carry little padding, then runs its batches. */
   private async *embedWindow(
-    window: PendingChunk[],
+    window: TokenWindow,
     counter: { batches: number },
     priority: TaskPriority,
   ): AsyncIterable<EmbeddedBatch> {
-    window.sort((a, b) => a.ids.length - b.ids.length || a.index - b.index);
-    const sizes = planBatches(
-      window.map((chunk) => chunk.ids.length),
-      this.options,
-    );
-    let start = 0;
+    const sizes = planBatches(window.sortByLength(), this.options);
+    let first = 0;
     for (const size of sizes) {
-      const chunks = window.slice(start, start + size);
-      start += size;
-      yield await this.queue.run(() => this.runBatch(chunks, counter.batches++), priority);
+      const from = first;
+      first += size;
+      yield await this.queue.run(() => this.runBatch(window, from, size, counter.batches++), priority);
     }
   }
 
-  private async runBatch(chunks: readonly PendingChunk[], index: number): Promise<EmbeddedBatch> {
-    const batch = padBatch(
-      chunks.map((chunk) => chunk.ids),
-      this.tokenizer.padId,
-      this.scratch,
-    );
+  /** Runs the window's sorted chunks `from` .. `from + size - 1` as one inference batch. */
+  private async runBatch(
+    window: TokenWindow,
+    from: number,
+    size: number,
+    index: number,
+  ): Promise<EmbeddedBatch> {
+    const sequences = new Array<Int32Array>(size);
+    const indices = new Array<number>(size);
+    for (let i = 0; i < size; i++) {
+      sequences[i] = window.sortedIds(from + i);
+      indices[i] = window.sortedPosition(from + i);
+    }
+    const batch = padBatch(sequences, this.tokenizer.padId, this.scratch);
     const started = performance.now();
     const output = await this.session.run(batch);
     const ms = performance.now() - started;
@@ -151,9 +158,9 @@ class OnnxEmbedder implements Embedder {
         paddedTokens: batch.rows * batch.columns,
         ms,
       },
-      indices: chunks.map((chunk) => chunk.index),
+      indices,
       // Views into the batch's output: no copy, no garbage beyond the one buffer per batch.
-      vectors: chunks.map((_, row) => output.subarray(row * d, (row + 1) * d)),
+      vectors: indices.map((_, row) => output.subarray(row * d, (row + 1) * d)),
     };
   }
 

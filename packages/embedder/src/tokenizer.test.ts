@@ -101,6 +101,28 @@ describe('encode', () => {
   });
 });
 
+describe('encodeInto', () => {
+  it('writes what encode returns at the offset, leaves the rest of the buffer alone, returns the count', () => {
+    const texts = [...generateSeedChunks(3), '', 'word '.repeat(400)];
+    const buffer = new Int32Array(texts.length * MAX_SEQUENCE_LENGTH + 7).fill(-1);
+    let offset = 7;
+    for (const text of texts) {
+      const count = tokenizer.encodeInto(text, buffer, offset);
+      expect(Array.from(buffer.subarray(offset, offset + count))).toEqual(encodeIds(text));
+      offset += count;
+    }
+    expect(Array.from(buffer.subarray(0, 7))).toEqual(Array(7).fill(-1));
+    expect(buffer.subarray(offset).every((id) => id === -1)).toBe(true);
+  });
+
+  it('refuses a buffer without room for the longest encoding, before writing anything', () => {
+    const buffer = new Int32Array(MAX_SEQUENCE_LENGTH + 3).fill(-1);
+    expect(() => tokenizer.encodeInto('short', buffer, 4)).toThrow(RangeError);
+    expect(() => tokenizer.encodeInto('short', buffer, -1)).toThrow(RangeError);
+    expect(buffer.every((id) => id === -1)).toBe(true);
+  });
+});
+
 describe('parity with the independent reference tokenizer', () => {
   it('agrees on all 10k seed chunks', () => {
     const mismatches: { index: number; text: string }[] = [];

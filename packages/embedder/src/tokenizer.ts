@@ -30,6 +30,12 @@ export interface WordPieceTokenizer {
   /** What the embedder pads batches with (attention mask 0 there). */
   readonly padId: number;
   encode(text: string): EncodedText;
+  /**
+   * Writes the same ids as `encode` into `target` from `offset` and returns how many it wrote.
+   * `target` must have room for `maxLength` ids from `offset`. Allocates no typed array, so a
+   * caller that packs many texts into one buffer makes no per-text garbage that outlives the call.
+   */
+  encodeInto(text: string, target: Int32Array, offset: number): number;
 }
 
 /** The subset of tokenizer.json this wrapper checks before trusting its Rust-parity fixes. */
@@ -168,6 +174,22 @@ export function createTokenizer(
     return filled;
   };
 
+  const encodeInto = (text: string, target: Int32Array, offset: number): number => {
+    if (!Number.isInteger(offset) || offset < 0 || target.length - offset < maxLength) {
+      throw new RangeError(`encodeInto needs room for ${maxLength} ids from offset ${offset}`);
+    }
+    // appendWindow fills from position 1 up to sepIndex, so it works on a view of the room.
+    const out = target.subarray(offset, offset + maxLength);
+    out[0] = clsId;
+    let count = 1;
+    for (const window of windows(text)) {
+      count = appendWindow(window, out, count);
+      if (count === sepIndex) break;
+    }
+    out[count++] = sepId;
+    return count;
+  };
+
   return {
     maxLength,
     clsId,
@@ -175,16 +197,10 @@ export function createTokenizer(
     padId,
     encode(text: string): EncodedText {
       const out = new Int32Array(maxLength);
-      out[0] = clsId;
-      let count = 1;
-      for (const window of windows(text)) {
-        count = appendWindow(window, out, count);
-        if (count === sepIndex) break;
-      }
-      out[count++] = sepId;
-      const ids = count === maxLength ? out : out.slice(0, count);
-      return { ids, length: count };
+      const length = encodeInto(text, out, 0);
+      return { ids: length === maxLength ? out : out.slice(0, length), length };
     },
+    encodeInto,
   };
 }
 
