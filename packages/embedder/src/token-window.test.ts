@@ -24,7 +24,9 @@ describe('TokenWindow', () => {
   it('returns the chunks by ascending length, ties in input order, each with its position and ids', () => {
     const window = new TokenWindow(8, MAX_LENGTH);
     const texts = ['ccc', 'a', 'bb', 'xy', 'dddd', 'z'];
-    texts.forEach((text, i) => window.add(100 + i, text, charTokenizer));
+    texts.forEach((text, i) => {
+      window.add(100 + i, text, charTokenizer);
+    });
     expect(Array.from(window.sortByLength())).toEqual([1, 1, 2, 2, 3, 4]);
     expect(sortedContents(window)).toEqual([
       { position: 101, ids: ids('a') },
@@ -43,10 +45,14 @@ describe('TokenWindow', () => {
       { length: capacity },
       (_, i) => 'x'.repeat(MAX_LENGTH - (i % 3)) + String(i % 10),
     );
-    texts.forEach((text, i) => window.add(i, text.slice(0, MAX_LENGTH), charTokenizer));
+    texts.forEach((text, i) => {
+      window.add(i, text.slice(0, MAX_LENGTH), charTokenizer);
+    });
     expect(window.full).toBe(true);
     const byPosition = new Map(sortedContents(window).map((entry) => [entry.position, entry.ids]));
-    texts.forEach((text, i) => expect(byPosition.get(i)).toEqual(ids(text.slice(0, MAX_LENGTH))));
+    texts.forEach((text, i) => {
+      expect(byPosition.get(i)).toEqual(ids(text.slice(0, MAX_LENGTH)));
+    });
   });
 
   it('is full at its capacity, refuses one more, and is reusable after clear', () => {
