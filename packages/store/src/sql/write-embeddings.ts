@@ -1,4 +1,7 @@
 import type { ModelIdentity, Queryable } from '../interfaces.js';
+import { float4ArrayParam } from './float4-array-param.js';
+
+const DIMENSIONS = 384;
 
 export interface EmbeddingWrite {
   /** Chunk ids with the vectors computed for them. */
@@ -22,10 +25,15 @@ export function vectorLiteral(vector: Float32Array): string {
  */
 export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Promise<Set<string>> {
   if (write.embedded.length === 0 && write.reused.length === 0) return new Set();
+  const wrong = write.embedded.find((e) => e.vector.length !== DIMENSIONS);
+  if (wrong !== undefined) {
+    throw new RangeError(`chunk ${wrong.id}: vector of ${wrong.vector.length} dimensions, not ${DIMENSIONS}`);
+  }
   const result = await db.query<{ id: string }>(
+    // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of 384 floats.
     `WITH fresh AS (
-       SELECT f.id, f.embedding::vector(384) AS embedding
-         FROM unnest($1::bigint[], $2::text[]) AS f(id, embedding)
+       SELECT f.id, ($2::real[])[(f.n - 1) * ${DIMENSIONS} + 1 : f.n * ${DIMENSIONS}]::vector(${DIMENSIONS}) AS embedding
+         FROM unnest($1::bigint[]) WITH ORDINALITY AS f(id, n)
      ), copied AS (
        SELECT c.id,
               (SELECT s.embedding FROM chunks s
@@ -47,7 +55,7 @@ export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Pro
      RETURNING c.id`,
     [
       write.embedded.map((e) => e.id),
-      write.embedded.map((e) => vectorLiteral(e.vector)),
+      float4ArrayParam(write.embedded.map((e) => e.vector)),
       write.reused,
       write.model.model,
       write.model.precision,

@@ -1,0 +1,93 @@
+import { acceptBatch, readJobChunks, writeEmbeddings } from '@embedq/store';
+import { createPrng } from '@embedq/workload';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesOrSkip } from '../support/services.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const services = await servicesOrSkip('writing vectors to pgvector');
+const model = { model: 'test-model', precision: 'int8' };
+
+/** Unit vectors with values of every magnitude a float32 embedding can hold, signs mixed. */
+function awkwardVectors(count: number): Float32Array[] {
+  const rng = createPrng(7);
+  return Array.from({ length: count }, () => {
+    const v = Float32Array.from({ length: 384 }, () => rng.float(-1, 1) * 10 ** -rng.int(0, 8));
+    v[0] = 0;
+    v[1] = -0.1;
+    v[2] = 1e-38;
+    return v;
+  });
+}
+
+describe.skipIf(services === undefined)('writeEmbeddings', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    if (services === undefined) return;
+    db = await createTestDatabase(services.databaseUrl);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  async function pendingChunks(documentId: string, count: number) {
+    const { batch } = await acceptBatch(
+      db.pool,
+      {
+        id: crypto.randomUUID(),
+        namespace: 'write',
+        documentId,
+        chunks: Array.from({ length: count }, (_, i) => ({ text: `${documentId} text ${i}`, metadata: {} })),
+        queue: 'bulk',
+      },
+      async () => undefined,
+    );
+    const { chunks } = await readJobChunks(db.pool, { batchId: batch.batchId, from: 0, to: count }, model, {
+      reuse: false,
+    });
+    return chunks;
+  }
+
+  it('stores every float bit for bit, each vector on its own chunk', async () => {
+    const chunks = await pendingChunks('exact', 300);
+    const vectors = awkwardVectors(chunks.length);
+    const written = await writeEmbeddings(db.pool, {
+      embedded: chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i]! })),
+      reused: [],
+      model,
+      writer: 'test',
+    });
+    expect(written.size).toBe(chunks.length);
+    // pgvector's binary output: int16 dimensions, int16 unused, then big-endian float4s.
+    const rows = await db.pool.query<{ id: string; bytes: Buffer }>(
+      `SELECT id, vector_send(embedding) AS bytes FROM chunks WHERE document_id = 'exact'`,
+    );
+    expect(rows.rows).toHaveLength(chunks.length);
+    const byId = new Map(chunks.map((chunk, i) => [chunk.id, vectors[i]!]));
+    for (const row of rows.rows) {
+      const stored = new Float32Array(384);
+      expect(row.bytes.readInt16BE(0)).toBe(384);
+      for (let i = 0; i < 384; i++) stored[i] = row.bytes.readFloatBE(4 + i * 4);
+      expect(stored).toEqual(byId.get(row.id));
+    }
+  });
+
+  it('refuses a vector of the wrong length and writes nothing', async () => {
+    const chunks = await pendingChunks('short', 2);
+    await expect(
+      writeEmbeddings(db.pool, {
+        embedded: [
+          { id: chunks[0]!.id, vector: new Float32Array(384) },
+          { id: chunks[1]!.id, vector: new Float32Array(383) },
+        ],
+        reused: [],
+        model,
+        writer: 'test',
+      }),
+    ).rejects.toThrow(/383 dimensions/);
+    const embedded = await db.pool.query(
+      `SELECT 1 FROM chunks WHERE document_id = 'short' AND embedding IS NOT NULL`,
+    );
+    expect(embedded.rowCount).toBe(0);
+  });
+});
