@@ -81,6 +81,8 @@ describe('assembleMatrixReport', () => {
     expect(report.peer?.ratios.peakRss).toBeCloseTo(217 / 421);
     expect(report.scaling.series.map((s) => s.chunks)).toEqual([1000, 5000, 10_000, 20_000]);
     expect(report.scaling.chunksPerSecRatio).toBeCloseTo(98 / 107.5);
+    // 0.91x is more than 5% off linear.
+    expect(report.scaling.linear).toBe(false);
     expect(report.scaling.rss.earlyChunks).toBe(5000);
     expect(report.scaling.rss.endChunks).toBe(20_000);
     expect(report.scaling.rss.perRun).toHaveLength(3);

@@ -3,7 +3,7 @@ import type { CellSummary, Precision, Ratios, RunResult, RunSpec } from './inter
 import type { MachineInfo } from './machine-info.js';
 import { median } from './percentiles.js';
 import { ratios, rssAt, summarizeRuns } from './summarize-runs.js';
-import { PYTORCH_BASELINE, RSS_LIMIT_MB, TARGET_CHUNKS_PER_SEC } from './targets.js';
+import { PYTORCH_BASELINE, RSS_LIMIT_MB, SCALING_TOLERANCE, TARGET_CHUNKS_PER_SEC } from './targets.js';
 
 /** The seed report's sizes, relative to the base of 10k chunks. */
 export const BASE_CHUNKS = 10_000;
@@ -117,6 +117,8 @@ export interface ScalingCheck {
   readonly largeCell: string;
   /** Median chunks/s of the largest run divided by that of the smallest (20k vs 1k). */
   readonly chunksPerSecRatio: number;
+  /** The ratio is within SCALING_TOLERANCE of 1: cost grows linearly with work. */
+  readonly linear: boolean;
   /** In the largest run: RSS when half the base count was done (5k) and at the end (20k). */
   readonly rss: {
     readonly earlyChunks: number;
@@ -243,6 +245,7 @@ export function assembleMatrixReport(input: {
       smallCell: small.cell,
       largeCell: large.cell,
       chunksPerSecRatio: large.chunksPerSec / small.chunksPerSec,
+      linear: Math.abs(large.chunksPerSec / small.chunksPerSec - 1) <= SCALING_TOLERANCE,
       rss: {
         earlyChunks,
         endChunks: large.chunks,

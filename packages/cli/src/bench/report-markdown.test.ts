@@ -56,7 +56,8 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(await fixtureReport());
     expect(section(md, 'Peer comparison')).toContain('| chunks/s | 103.0 | 50.0 | 2.06x |');
     const scaling = section(md, 'Scaling');
-    expect(scaling).toContain('Throughput at 20k vs 1k chunks: 0.91x');
+    expect(scaling).toContain('Throughput at 20k vs 1k chunks: 0.91x (within 5%: **FAIL**)');
+    expect(section(md, 'Summary')).toContain('| chunks/s 20k vs 1k | within 5% of 1x | 0.91x | **FAIL** |');
     expect(scaling).toMatch(/after 5k chunks: \d+ MB; after 20k: \d+ MB/);
     expect(scaling).toContain('No growth: pass');
     const baseline = section(md, 'Against the seed report');

@@ -3,7 +3,7 @@ import type { CellSummary } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport } from './matrix.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
-import { PEER_TARGETS } from './targets.js';
+import { PEER_TARGETS, SCALING_TOLERANCE } from './targets.js';
 import { WARM_UP_CHUNKS } from './warm-up.js';
 
 /** File names the matrix writes into its output folder. */
@@ -58,9 +58,9 @@ export function renderMarkdown(report: MatrixReport): string {
     ),
     row(
       `chunks/s ${formatCount(rss.endChunks)} vs ${formatCount(report.scaling.series[0]?.chunks ?? 0)}`,
-      'about 1x',
+      `within ${SCALING_TOLERANCE * 100}% of 1x`,
       formatRatio(report.scaling.chunksPerSecRatio),
-      '',
+      verdict(report.scaling.linear),
     ),
   );
   if (report.peer !== undefined) {
@@ -205,7 +205,7 @@ export function renderMarkdown(report: MatrixReport): string {
     ),
     '',
     `- Throughput at ${formatCount(rss.endChunks)} vs ${formatCount(small?.chunks ?? 0)} chunks: ` +
-      `${formatRatio(report.scaling.chunksPerSecRatio)}.`,
+      `${formatRatio(report.scaling.chunksPerSecRatio)} (within ${SCALING_TOLERANCE * 100}%: ${verdict(report.scaling.linear)}).`,
     `- RSS in the ${formatCount(rss.endChunks)}-chunk run after ${formatCount(rss.earlyChunks)} chunks: ${mb(rss.earlyMB)}; ` +
       `after ${formatCount(rss.endChunks)}: ${mb(rss.endMB)} (medians; per run: ` +
       `${rss.perRun.map((r) => `${mb(r.earlyMB)} -> ${mb(r.endMB)}`).join(', ')}). ` +

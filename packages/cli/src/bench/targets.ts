@@ -21,3 +21,6 @@ export const PYTORCH_BASELINE = {
 
 /** The bar against the transformers.js pipeline, measured in the same run. */
 export const PEER_TARGETS = { minChunksPerSecRatio: 2.2, maxPeakRssRatio: 0.5 } as const;
+
+/** The bar for linear cost: chunks/s of the largest run within 5% of the smallest's. */
+export const SCALING_TOLERANCE = 0.05;
