@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the CPU goes in one end-to-end load: CPU seconds of the worker, the API, PostgreSQL and
-# Redis (from /proc/<pid>/stat) while `embedq load` sends N seed chunks through `pnpm start`,
-# on a fresh database of its own. DROP_HNSW=1 drops the vector index first, to see its cost.
+# Redis (from /proc/<pid>/stat), and the worker's and API's peak RSS (VmHWM), while `embedq load`
+# sends N seed chunks through `pnpm start`, on a fresh database of its own. DROP_HNSW=1 drops the vector index first, to see its cost.
 # Usage, after `bash scripts/setup.sh`: bash scripts/measure-cpu-split.sh [CHUNKS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +45,5 @@ node packages/cli/dist/bin.js load --chunks "$CHUNKS" --api "http://127.0.0.1:$P
 t1=$(date +%s.%N); a1=$(ticks "$API"); w1=$(ticks "$WORKER"); p1=$(ticks $(postgres)); r1=$(ticks "$REDIS")
 awk -v wall="$(echo "$t1 - $t0" | bc)" -v t="$TICK" -v a=$((a1 - a0)) -v w=$((w1 - w0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) \
   'BEGIN { printf "wall %.1f s; CPU s: worker %.1f, postgres %.1f, api %.1f, redis %.1f (%.0f%% of 2 cores)\n", wall, w/t, p/t, a/t, r/t, 100*(w+p+a+r)/t/wall/2 }'
+peak() { awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$1/status"; }
+echo "peak RSS: worker $(peak "$WORKER"), api $(peak "$API")"
