@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the CPU goes in one end-to-end load: CPU seconds of the worker, the API, PostgreSQL and
 # Redis (from /proc/<pid>/stat), and the worker's and API's peak RSS (VmHWM), while `embedq load`
-# sends N seed chunks through `pnpm start`, on a fresh database of its own. DROP_HNSW=1 drops the vector index first, to see its cost.
+# sends N seed chunks through `pnpm start`, on a fresh database of its own. DROP_HNSW=1 drops the
+# vector index first, to see its cost.
 # Usage, after `bash scripts/setup.sh`: bash scripts/measure-cpu-split.sh [CHUNKS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

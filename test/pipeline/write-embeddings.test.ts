@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 const services = await servicesOrSkip('writing vectors to pgvector');
 const model = { model: 'test-model', precision: 'int8' };
 
-/** Unit vectors with values of every magnitude a float32 embedding can hold, signs mixed. */
+/** Vectors whose floats span many magnitudes and both signs, plus zero and a subnormal-edge value. */
 function awkwardVectors(count: number): Float32Array[] {
   const rng = createPrng(7);
   return Array.from({ length: count }, () => {
