@@ -69,6 +69,16 @@ describe('planBatches', () => {
     expect(planBatches([100, 128, MAX_SEQUENCE_LENGTH], limits)).toEqual([2, 1]);
   });
 
+  it('plans lengths sorted longest first by the same limits: the first chunk sets the padding', () => {
+    // [9, 9, 5] would be 27 <= 30 tokens; a 4th row makes 36.
+    expect(planBatches([9, 9, 5, 5, 5], { maxBatchSize: 64, maxBatchTokens: 30 })).toEqual([3, 2]);
+    for (const seed of [6, 7, 8]) {
+      const lengths = randomSortedLengths(seed, 1000).reverse();
+      const limits = { maxBatchSize: 32, maxBatchTokens: 1024 };
+      expectValidPlan(lengths, limits, planBatches(lengths, limits));
+    }
+  });
+
   it('still places a chunk longer than the budget, alone, rather than dropping it', () => {
     expect(planBatches([2, 50, 50], { maxBatchSize: 64, maxBatchTokens: 40 })).toEqual([1, 1, 1]);
   });

@@ -117,13 +117,13 @@ class OnnxEmbedder implements Embedder {
     }
   }
 
-  /** Sorts one window by length so batches carry little padding, then runs its batches. */
+  /** Sorts one window by length (longest first) so batches carry little padding, then runs its batches. */
   private async *embedWindow(
     window: TokenWindow,
     counter: { batches: number },
     priority: TaskPriority,
   ): AsyncIterable<EmbeddedBatch> {
-    const sizes = planBatches(window.sortByLength(), this.options);
+    const sizes = planBatches(window.sortLongestFirst(), this.options);
     let first = 0;
     for (const size of sizes) {
       const from = first;

@@ -13,7 +13,7 @@ const MAX_LENGTH = 16;
 const ids = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 
 function sortedContents(window: TokenWindow): { position: number; ids: number[] }[] {
-  window.sortByLength();
+  window.sortLongestFirst();
   return Array.from({ length: window.count }, (_, k) => ({
     position: window.sortedPosition(k),
     ids: Array.from(window.sortedIds(k)),
@@ -21,20 +21,20 @@ function sortedContents(window: TokenWindow): { position: number; ids: number[] 
 }
 
 describe('TokenWindow', () => {
-  it('returns the chunks by ascending length, ties in input order, each with its position and ids', () => {
+  it('returns the chunks longest first, ties in input order, each with its position and ids', () => {
     const window = new TokenWindow(8, MAX_LENGTH);
     const texts = ['ccc', 'a', 'bb', 'xy', 'dddd', 'z'];
     texts.forEach((text, i) => {
       window.add(100 + i, text, charTokenizer);
     });
-    expect(Array.from(window.sortByLength())).toEqual([1, 1, 2, 2, 3, 4]);
+    expect(Array.from(window.sortLongestFirst())).toEqual([4, 3, 2, 2, 1, 1]);
     expect(sortedContents(window)).toEqual([
-      { position: 101, ids: ids('a') },
-      { position: 105, ids: ids('z') },
+      { position: 104, ids: ids('dddd') },
+      { position: 100, ids: ids('ccc') },
       { position: 102, ids: ids('bb') },
       { position: 103, ids: ids('xy') },
-      { position: 100, ids: ids('ccc') },
-      { position: 104, ids: ids('dddd') },
+      { position: 101, ids: ids('a') },
+      { position: 105, ids: ids('z') },
     ]);
   });
 

@@ -17,7 +17,7 @@ export class TokenWindow {
   private readonly positions: Int32Array;
   private readonly starts: Int32Array;
   private readonly lengths: Int32Array;
-  /** Slots in ascending length order, after `sortByLength`. */
+  /** Slots longest first, after `sortLongestFirst`. */
   private readonly order: Int32Array;
   private readonly sortedLengths: Int32Array;
   private used = 0;
@@ -52,14 +52,18 @@ export class TokenWindow {
   }
 
   /**
-   * Orders the slots by ascending length (ties keep input order) so batches carry little
+   * Orders the slots by descending length (ties keep input order) so batches carry little
    * padding; returns the lengths in that order (a view, valid until the next call).
+   * Longest first because the window's last batch is usually short of rows, a shape ONNX Runtime
+   * has not seen: made of the shortest chunks its tensors are small and fit arena memory already
+   * in use; made of the longest (ascending order) it raised RSS by ~3.5 MB at the end of a 20k-chunk
+   * run (RSS from 5k to 20k chunks: +4-5 MB ascending, +2 MB longest first, with the same padding).
    */
-  sortByLength(): Int32Array {
+  sortLongestFirst(): Int32Array {
     const order = this.order.subarray(0, this.count);
     for (let slot = 0; slot < this.count; slot++) order[slot] = slot;
     const lengths = this.lengths;
-    order.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+    order.sort((a, b) => lengths[b]! - lengths[a]! || a - b);
     for (let k = 0; k < this.count; k++) this.sortedLengths[k] = lengths[order[k]!]!;
     return this.sortedLengths.subarray(0, this.count);
   }
