@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from './interfaces.js';
-import { planMatrix, runMatrix, scheduleRuns } from './matrix.js';
+import { planMatrix, runMatrix, runsPerRepeat, scheduleRuns } from './matrix.js';
 import { fakeRun } from './test-support/fixtures.js';
 import { fixtureReport } from './test-support/matrix-report.js';
 
@@ -40,7 +40,7 @@ describe('planMatrix', () => {
 
 describe('scheduleRuns', () => {
   it('runs every cell once per repeat and never the same cell back to back', () => {
-    const plan = scheduleRuns(7, 3);
+    const plan = scheduleRuns([1, 1, 1, 1, 1, 1, 1], 3);
     expect(plan).toHaveLength(21);
     for (let r = 0; r < 3; r++) {
       const cells = plan.filter((p) => p.repeat === r).map((p) => p.cell);
@@ -51,7 +51,31 @@ describe('scheduleRuns', () => {
   });
 
   it('alternates two engines across repeats', () => {
-    expect(scheduleRuns(2, 3).map((p) => p.cell)).toEqual([0, 1, 1, 0, 0, 1]);
+    expect(scheduleRuns([1, 1], 3).map((p) => p.cell)).toEqual([0, 1, 1, 0, 0, 1]);
+  });
+
+  it('runs a cell with more runs per repeat that many times, spread over each round', () => {
+    const plan = scheduleRuns([1, 4, 2, 1], 3);
+    expect(plan).toHaveLength(24);
+    for (let r = 0; r < 3; r++) {
+      const cells = plan.filter((p) => p.repeat === r).map((p) => p.cell);
+      expect(cells.filter((c) => c === 1)).toHaveLength(4);
+      expect(cells.filter((c) => c === 2)).toHaveLength(2);
+      expect(cells.filter((c) => c === 0 || c === 3)).toHaveLength(2);
+    }
+    // Spread over the round: no gap between two runs of cell 1 spans half the round.
+    const round = plan.filter((p) => p.repeat === 0).map((p) => p.cell);
+    const at = round.flatMap((cell, i) => (cell === 1 ? [i] : []));
+    const gaps = at.map(
+      (i, k) => (at[(k + 1) % at.length]! - i + round.length) % round.length || round.length,
+    );
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(round.length / 2);
+  });
+});
+
+describe('runsPerRepeat', () => {
+  it('gives cells shorter than the base ceil(sqrt(base / chunks)) runs, the rest one', () => {
+    expect([1_000, 5_000, 10_000, 20_000].map((n) => runsPerRepeat(n, 10_000))).toEqual([4, 2, 1, 1]);
   });
 });
 
@@ -63,8 +87,9 @@ describe('runMatrix', () => {
       seen.push(cell.id);
       return fakeRun(spec, { chunksPerSec: 100, peakRssMB: 200 });
     });
-    expect(seen).toHaveLength(12);
-    expect(runs.map((r) => r.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    // 10 and 50 chunks are shorter than the base of 100: 4 and 2 runs per repeat.
+    expect(seen).toHaveLength(20);
+    expect(runs.map((r) => r.length)).toEqual([2, 2, 2, 8, 4, 2]);
     expect(runs[3]?.[0]?.spec.chunks).toBe(10);
   });
 });

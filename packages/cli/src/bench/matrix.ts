@@ -21,6 +21,8 @@ export interface MatrixCell {
   readonly label: string;
   readonly roles: readonly CellRole[];
   readonly spec: RunSpec;
+  /** Runs of this cell in each repeat (default 1): more for short cells, see `runsPerRepeat`. */
+  readonly runsPerRepeat?: number;
 }
 
 export interface MatrixOptions {
@@ -61,7 +63,13 @@ export function planMatrix(options: MatrixOptions): MatrixCell[] {
       ...modelDir,
     };
     const label = `${engine === 'peer' ? 'peer ' : ''}${formatCount(chunks)} b${batchSize}`;
-    cells.set(id, { id, label, roles: [role], spec });
+    cells.set(id, {
+      id,
+      label,
+      roles: [role],
+      spec,
+      runsPerRepeat: runsPerRepeat(chunks, options.baseChunks),
+    });
   };
   for (const batchSize of BATCH_SIZES) add('embedq', options.baseChunks, batchSize, 'batch-size');
   for (const factor of SCALING_FACTORS)
@@ -74,20 +82,38 @@ function scaled(base: number, factor: number): number {
   return Math.max(1, Math.round(base * factor));
 }
 
+/**
+ * A cell shorter than the base runs ceil(sqrt(base / chunks)) times per repeat (1k: 4, 5k: 2).
+ * On a shared machine throughput drifts by +-10% over seconds: a 3-second 1k run samples that
+ * drift where a 60-second 20k run averages it, so a median of three 1k runs alone can miss the
+ * 20k figure by more than the 5% the scaling check allows. The extra runs cost about 1.5 minutes.
+ */
+export function runsPerRepeat(chunks: number, baseChunks: number): number {
+  return chunks >= baseChunks ? 1 : Math.ceil(Math.sqrt(baseChunks / chunks));
+}
+
 export interface ScheduledRun {
   readonly cell: number;
   readonly repeat: number;
 }
 
 /**
- * Every cell once per repeat, repeats one after another, the order rotated by one each repeat:
- * repeats of a cell are never back to back, and no cell always runs first (or right after the
- * same neighbour in the same position).
+ * Each repeat is one round holding every cell `runsPerRepeat[cell]` times, a cell's runs spread
+ * evenly over the round; repeats run one after another, the round rotated by one each time, so
+ * no cell always runs first (or right after the same neighbour in the same position), and with
+ * one run per cell per repeat no cell runs back to back.
  */
-export function scheduleRuns(cellCount: number, repeat: number): ScheduledRun[] {
+export function scheduleRuns(runsPerRepeat: readonly number[], repeat: number): ScheduledRun[] {
+  const cellCount = runsPerRepeat.length;
+  const round = runsPerRepeat
+    .flatMap((runs, cell) =>
+      Array.from({ length: runs }, (_, k) => ({ cell, at: (k + (cell + 0.5) / cellCount) / runs })),
+    )
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.cell);
   const runs: ScheduledRun[] = [];
   for (let r = 0; r < repeat; r++) {
-    for (let i = 0; i < cellCount; i++) runs.push({ cell: (i + r) % cellCount, repeat: r });
+    for (let i = 0; i < round.length; i++) runs.push({ cell: round[(i + r) % round.length]!, repeat: r });
   }
   return runs;
 }
@@ -169,20 +195,25 @@ export interface MatrixReport {
 
 export type RunMeasurer = (
   spec: RunSpec,
-  context: { index: number; total: number; cell: MatrixCell },
+  context: { index: number; total: number; cell: MatrixCell; repeat: number },
 ) => Promise<RunResult>;
 
-/** Runs the schedule one run at a time; returns each cell's runs in repeat order. */
+/** Runs the schedule one run at a time; returns each cell's runs in the order they ran. */
 export async function runMatrix(
   cells: readonly MatrixCell[],
   repeat: number,
   measure: RunMeasurer,
 ): Promise<RunResult[][]> {
   const results: RunResult[][] = cells.map(() => []);
-  const plan = scheduleRuns(cells.length, repeat);
+  const plan = scheduleRuns(
+    cells.map((cell) => cell.runsPerRepeat ?? 1),
+    repeat,
+  );
   for (const [index, run] of plan.entries()) {
     const cell = cells[run.cell]!;
-    results[run.cell]!.push(await measure(cell.spec, { index, total: plan.length, cell }));
+    results[run.cell]!.push(
+      await measure(cell.spec, { index, total: plan.length, cell, repeat: run.repeat }),
+    );
   }
   return results;
 }

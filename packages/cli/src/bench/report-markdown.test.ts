@@ -47,7 +47,9 @@ describe('renderMarkdown', () => {
     const results = section(renderMarkdown(await fixtureReport()), 'Results');
     const rows = results.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| cell'));
     expect(rows).toHaveLength(7);
-    expect(rows[1]).toMatch(/^\| 10k b64 \| embedq \| 10k \| 64 \| 103\.0 \(102\.0-104\.0\) \|/);
+    expect(rows[1]).toMatch(/^\| 10k b64 \| embedq \| 10k \| 64 \| 3 \| 103\.0 \(102\.0-104\.0\) \|/);
+    // The 1k cell runs 4 times per round: 12 runs.
+    expect(rows[3]).toMatch(/^\| 1k b64 \| embedq \| 1k \| 64 \| 12 \|/);
     expect(rows[6]).toMatch(/^\| peer 10k b64 \| transformers\.js \|/);
     expect(rows[1]).toContain('| 217 (216-218) |');
   });

@@ -24,7 +24,8 @@ export function renderMarkdown(report: MatrixReport): string {
     '',
     `Measured by \`pnpm bench\` (\`embedq bench --matrix${settings.peer ? ' --peer' : ''} --repeat ${settings.repeat}\`) ` +
       `on ${machine.date}, commit \`${machine.gitCommit?.slice(0, 12) ?? 'unknown'}\`. ` +
-      `Precision ${settings.precision}; every figure is the median of ${settings.repeat} runs.`,
+      `Precision ${settings.precision}; every figure is the median of a cell's runs: ${settings.repeat} ` +
+      'per cell, more for cells shorter than the base (column runs; see Method).',
     '',
   );
   if (settings.baseChunks !== BASE_CHUNKS) {
@@ -110,8 +111,11 @@ export function renderMarkdown(report: MatrixReport): string {
       : []),
     '- Peak RSS: `process.resourceUsage().maxRSS` of the run process when it finished (model load included). ' +
       'RSS (`process.memoryUsage.rss()`) is also sampled after every batch. MB means MiB.',
-    `- Repeats: every cell ${settings.repeat} times, interleaved: each repeat runs every cell once, in an order ` +
-      'rotated by one per repeat, so no cell runs back to back. Tables give medians, with min-max.',
+    `- Repeats: ${settings.repeat} rounds, interleaved: each round runs every cell once, and a cell shorter than ` +
+      'the base ceil(sqrt(base / chunks)) times (1k: 4, 5k: 2), its runs spread over the round; the round is ' +
+      "rotated by one each time. A 3-second run samples the machine's drift (+-10% over seconds) where a " +
+      '60-second run averages it, so short cells need more runs for a median as steady. Tables give medians, ' +
+      'with min-max.',
     '- Per-batch percentiles interpolate linearly between closest ranks. Padding = padded tokens / real tokens.',
     '- The machine is shared and noisy: compare medians and ratios within this report, not absolute times ' +
       'across reports.',
@@ -122,8 +126,8 @@ export function renderMarkdown(report: MatrixReport): string {
   push(
     '## Results',
     '',
-    '| cell | engine | chunks | batch | chunks/s (min-max) | seconds | load s | batches | p50 ms | p90 ms | p99 ms | max ms | padding | peak RSS MB (min-max) |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| cell | engine | chunks | batch | runs | chunks/s (min-max) | seconds | load s | batches | p50 ms | p90 ms | p99 ms | max ms | padding | peak RSS MB (min-max) |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const cell of report.cells) {
     const s = cell.summary;
@@ -133,6 +137,7 @@ export function renderMarkdown(report: MatrixReport): string {
         engineName(s),
         formatCount(s.chunks),
         String(s.batchSize),
+        String(s.runs),
         `${formatNumber(s.chunksPerSec)} (${formatNumber(s.spread.chunksPerSec.min)}-${formatNumber(s.spread.chunksPerSec.max)})`,
         formatNumber(s.seconds),
         formatNumber(s.loadSeconds, 2),

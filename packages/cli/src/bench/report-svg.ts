@@ -56,7 +56,7 @@ export function renderSvg(report: MatrixReport): string {
   };
   const panels: Panel[] = [
     {
-      title: `Throughput, median chunks/s (whiskers: min-max of ${report.settings.repeat} runs)`,
+      title: 'Throughput, median chunks/s (whiskers: min-max of the runs)',
       unit: 'chunks/s',
       decimals: 1,
       bars: barsOf('chunksPerSec'),

@@ -41,7 +41,7 @@ export function renderBenchSummary(cells: readonly CellSummary[], ratios: Ratios
 export function renderMatrixSummary(report: MatrixReport): string {
   const rss = report.scaling.rss;
   const lines = [
-    `embedq bench --matrix: ${report.settings.precision}, ${report.settings.repeat} run(s) per cell (medians), ` +
+    `embedq bench --matrix: ${report.settings.precision}, ${report.settings.repeat} round(s), medians of each cell's runs, ` +
       `${formatNumber(report.wallSeconds / 60)} min`,
     '',
     ...table([HEADER, ...report.cells.map((c) => cellRow(c.label, c.summary))]),

@@ -265,10 +265,9 @@ async function writeMatrixReports(
 
 /** Each run in a child process, with a line before and after it on stderr. */
 function measureInChild(repeat: number, log: (line: string) => void): RunMeasurer {
-  return async (spec, { index, total, cell }) => {
-    const of = Math.floor(index / (total / repeat)) + 1;
+  return async (spec, { index, total, cell, repeat: current }) => {
     log(
-      `[${index + 1}/${total}] ${spec.engine} ${formatCount(spec.chunks)} chunks, batch ${spec.batchSize}, ${spec.precision} (${cell.id}, repeat ${of}/${repeat})`,
+      `[${index + 1}/${total}] ${spec.engine} ${formatCount(spec.chunks)} chunks, batch ${spec.batchSize}, ${spec.precision} (${cell.id}, repeat ${current + 1}/${repeat})`,
     );
     const result: RunResult = await runChild(spec);
     log(

@@ -12,8 +12,7 @@ export async function fixtureReport(
   const throughput = (spec: RunSpec): number =>
     spec.engine === 'peer' ? 50 : 100 + spec.batchSize / 8 - spec.chunks / 2000;
   // Repeats 0, 1, 2 measure -1, +0, +1 around the cell's figure, so the median is the figure.
-  const runs = await runMatrix(cells, 3, async (spec, { index }) => {
-    const repeat = Math.floor(index / cells.length);
+  const runs = await runMatrix(cells, 3, async (spec, { repeat }) => {
     return fakeRun(spec, {
       chunksPerSec: throughput(spec) + repeat - 1,
       peakRssMB: (spec.engine === 'peer' ? 420 : 200 + spec.batchSize / 4) + repeat,
