@@ -28,4 +28,6 @@ WORKDIR /app
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
-CMD ["node", "--max-semi-space-size=2", "apps/api/dist/main.js"]
+# As the Procfile's web command: a fixed glibc mmap threshold returns what ONNX Runtime frees after
+# loading the model (API peak RSS -11 MB); see scripts/start.mjs.
+CMD ["env", "MALLOC_MMAP_THRESHOLD_=65536", "node", "--max-semi-space-size=2", "apps/api/dist/main.js"]

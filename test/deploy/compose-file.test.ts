@@ -80,7 +80,10 @@ describe('Procfile', () => {
   });
 
   it.each([
-    ['web', ['node', '--max-semi-space-size=2', 'apps/api/dist/main.js']],
+    [
+      'web',
+      ['env', 'MALLOC_MMAP_THRESHOLD_=65536', 'node', '--max-semi-space-size=2', 'apps/api/dist/main.js'],
+    ],
     ['worker', ['node', 'apps/worker/dist/main.js']],
     ['release', ['node', 'packages/cli/dist/bin.js', 'migrate']],
   ])('%s runs %j', (type, command) => {
