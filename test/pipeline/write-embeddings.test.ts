@@ -1,4 +1,4 @@
-import { acceptBatch, readJobChunks, writeEmbeddings } from '@embedq/store';
+import { acceptBatch, readJobChunks, searchChunks, writeEmbeddings } from '@embedq/store';
 import { createPrng } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
@@ -89,5 +89,11 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
       `SELECT 1 FROM chunks WHERE document_id = 'short' AND embedding IS NOT NULL`,
     );
     expect(embedded.rowCount).toBe(0);
+  });
+
+  it('refuses to search with a query vector of the wrong length', async () => {
+    await expect(
+      searchChunks(db.pool, { vector: new Float32Array(512), namespaces: ['write'], k: 10 }),
+    ).rejects.toThrow(/512 dimensions, not 384/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
+import { VECTOR_DIMENSIONS } from './vector-dimensions.js';
 import { vectorLiteral } from './write-embeddings.js';
 
 /**
@@ -8,6 +9,9 @@ import { vectorLiteral } from './write-embeddings.js';
  * ORDER BY restores exact order.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
+  if (query.vector.length !== VECTOR_DIMENSIONS) {
+    throw new RangeError(`query vector of ${query.vector.length} dimensions, not ${VECTOR_DIMENSIONS}`);
+  }
   const result = await db.query<{
     namespace: string;
     document_id: string;
@@ -17,11 +21,11 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     distance: number;
   }>(
     `SELECT namespace, document_id, chunk_index, text, metadata, distance FROM (
-       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::vector(384) AS distance
+       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::vector(${VECTOR_DIMENSIONS}) AS distance
          FROM chunks
         WHERE embedding IS NOT NULL AND namespace = ANY($2::text[])
           AND ($3::text IS NULL OR document_id = $3)
-        ORDER BY embedding <=> $1::vector(384)
+        ORDER BY embedding <=> $1::vector(${VECTOR_DIMENSIONS})
         LIMIT $4
      ) nearest ORDER BY distance, namespace, document_id, chunk_index`,
     [vectorLiteral(query.vector), query.namespaces, query.documentId ?? null, query.k],

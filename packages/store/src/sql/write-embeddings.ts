@@ -1,7 +1,6 @@
 import type { ModelIdentity, Queryable } from '../interfaces.js';
 import { float4ArrayParam } from './float4-array-param.js';
-
-const DIMENSIONS = 384;
+import { VECTOR_DIMENSIONS as DIMENSIONS } from './vector-dimensions.js';
 
 export interface EmbeddingWrite {
   /** Chunk ids with the vectors computed for them. */
@@ -30,7 +29,7 @@ export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Pro
     throw new RangeError(`chunk ${wrong.id}: vector of ${wrong.vector.length} dimensions, not ${DIMENSIONS}`);
   }
   const result = await db.query<{ id: string }>(
-    // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of 384 floats.
+    // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of DIMENSIONS floats.
     `WITH fresh AS (
        SELECT f.id, ($2::real[])[(f.n - 1) * ${DIMENSIONS} + 1 : f.n * ${DIMENSIONS}]::vector(${DIMENSIONS}) AS embedding
          FROM unnest($1::bigint[]) WITH ORDINALITY AS f(id, n)
