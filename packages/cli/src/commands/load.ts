@@ -35,7 +35,8 @@ Options:
   -h, --help        show this help
 
 Environment: EMBEDQ_API_KEY is sent as the Bearer token (default: ${LOCAL_DEV_KEY}, the key
-'pnpm start' and docker-compose use when API_KEYS is not set).
+'pnpm start' and docker-compose use when API_KEYS is not set). A 401 answer means the API does
+not know the key; a 403, that the key may not use the namespace (API_KEYS lists each key's).
 `;
 
 async function run(args: readonly string[], context: CommandContext): Promise<number> {

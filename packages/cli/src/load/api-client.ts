@@ -23,6 +23,12 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What to do about an answer that is the caller's key, not the server. */
+const AUTH_HINTS: Record<number, string> = {
+  401: " (set EMBEDQ_API_KEY to a key in the API's API_KEYS)",
+  403: ' (the key in EMBEDQ_API_KEY may not use this namespace: see --namespace and API_KEYS)',
+};
+
 /** A small client for the REST API: JSON in and out, retries on 429 and 503 as told by Retry-After. */
 export class ApiClient {
   readonly #base: URL;
@@ -57,7 +63,7 @@ export class ApiClient {
         continue;
       }
       throw new ApiRequestError(
-        `${method} ${path}: ${response.status} ${text.slice(0, 300)}`,
+        `${method} ${path}: ${response.status} ${text.slice(0, 300)}${AUTH_HINTS[response.status] ?? ''}`,
         response.status,
       );
     }
