@@ -24,4 +24,4 @@ export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
 export { searchChunks } from './sql/search-chunks.js';
-export { type EmbeddingWrite, vectorLiteral, writeEmbeddings } from './sql/write-embeddings.js';
+export { type EmbeddingWrite, writeEmbeddings } from './sql/write-embeddings.js';

@@ -1,6 +1,6 @@
 import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
-import { VECTOR_DIMENSIONS } from './vector-dimensions.js';
-import { vectorLiteral } from './write-embeddings.js';
+import { float4ArrayParam } from './float4-array-param.js';
+import { requireDimensions, VECTOR_DIMENSIONS } from './vector-dimensions.js';
 
 /**
  * The k chunks nearest the query vector by cosine distance, within the given namespaces and
@@ -9,9 +9,7 @@ import { vectorLiteral } from './write-embeddings.js';
  * ORDER BY restores exact order.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
-  if (query.vector.length !== VECTOR_DIMENSIONS) {
-    throw new RangeError(`query vector of ${query.vector.length} dimensions, not ${VECTOR_DIMENSIONS}`);
-  }
+  requireDimensions(query.vector, 'query vector');
   const result = await db.query<{
     namespace: string;
     document_id: string;
@@ -21,14 +19,14 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     distance: number;
   }>(
     `SELECT namespace, document_id, chunk_index, text, metadata, distance FROM (
-       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::vector(${VECTOR_DIMENSIONS}) AS distance
+       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS}) AS distance
          FROM chunks
         WHERE embedding IS NOT NULL AND namespace = ANY($2::text[])
           AND ($3::text IS NULL OR document_id = $3)
-        ORDER BY embedding <=> $1::vector(${VECTOR_DIMENSIONS})
+        ORDER BY embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS})
         LIMIT $4
      ) nearest ORDER BY distance, namespace, document_id, chunk_index`,
-    [vectorLiteral(query.vector), query.namespaces, query.documentId ?? null, query.k],
+    [float4ArrayParam([query.vector]), query.namespaces, query.documentId ?? null, query.k],
   );
   return result.rows.map((r) => ({
     namespace: r.namespace,

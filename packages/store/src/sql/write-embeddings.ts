@@ -1,6 +1,6 @@
 import type { ModelIdentity, Queryable } from '../interfaces.js';
 import { float4ArrayParam } from './float4-array-param.js';
-import { VECTOR_DIMENSIONS as DIMENSIONS } from './vector-dimensions.js';
+import { VECTOR_DIMENSIONS as DIMENSIONS, requireDimensions } from './vector-dimensions.js';
 
 export interface EmbeddingWrite {
   /** Chunk ids with the vectors computed for them. */
@@ -12,11 +12,6 @@ export interface EmbeddingWrite {
   readonly writer: string;
 }
 
-/** pgvector's text form. Float32 values print exactly (shortest form of their double value). */
-export function vectorLiteral(vector: Float32Array): string {
-  return `[${vector.join(',')}]`;
-}
-
 /**
  * Writes a job's vectors in one statement. Only chunks still without a vector are updated, so a
  * retried or duplicated job changes nothing that is done: each chunk keeps exactly one vector.
@@ -24,10 +19,7 @@ export function vectorLiteral(vector: Float32Array): string {
  */
 export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Promise<Set<string>> {
   if (write.embedded.length === 0 && write.reused.length === 0) return new Set();
-  const wrong = write.embedded.find((e) => e.vector.length !== DIMENSIONS);
-  if (wrong !== undefined) {
-    throw new RangeError(`chunk ${wrong.id}: vector of ${wrong.vector.length} dimensions, not ${DIMENSIONS}`);
-  }
+  for (const e of write.embedded) requireDimensions(e.vector, `chunk ${e.id}: vector`);
   const result = await db.query<{ id: string }>(
     // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of DIMENSIONS floats.
     `WITH fresh AS (
