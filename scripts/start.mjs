@@ -39,7 +39,7 @@ if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 // (heap 28 MB live, 72 MB used, RSS 213 MB late in a 50k-chunk load); --optimize-for-size collects
 // sooner (peak 175 MB against 189 MB in the same 50k load, search latency unchanged).
 // A fixed glibc mmap threshold hands blocks of 64 KB and more back to the system when freed: what
-// ONNX Runtime allocates only while it loads the model is not kept (API peak RSS 194 -> 183 MB).
+// ONNX Runtime allocates only while it loads the model is not kept (API peak RSS 194 -> 180 MB).
 // The worker keeps glibc's defaults: its inference memory is ONNX Runtime's arena either way.
 const children = [
   [
