@@ -36,7 +36,13 @@ export interface EmbedJobResult {
   readonly writeMs: number;
   /** Word pieces run through the model (no padding). */
   readonly tokens: number;
-  /** Each inference batch's ONNX Runtime time, milliseconds (their sum is within embedMs). */
+  /** This job's share of ONNX Runtime time, milliseconds (within embedMs): concurrent jobs share runs. */
+  readonly inferenceMs: number;
+  /**
+   * ONNX Runtime time of each run this job led, milliseconds. A run shared by several jobs is
+   * listed by one of them, so summed over jobs these count each run once and add up to their
+   * inferenceMs.
+   */
   readonly batchMs: readonly number[];
 }
 
@@ -46,11 +52,21 @@ export interface EmbedJobResult {
  * one statement. Safe to run twice: chunks that have a vector are neither read nor written.
  */
 export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
-  const totals = { written: 0, reused: 0, inferred: 0, readMs: 0, embedMs: 0, writeMs: 0, tokens: 0 };
+  const totals = {
+    written: 0,
+    reused: 0,
+    inferred: 0,
+    readMs: 0,
+    embedMs: 0,
+    writeMs: 0,
+    tokens: 0,
+    inferenceMs: 0,
+  };
   const batchMs: number[] = [];
   const onBatch = (report: BatchReport) => {
     totals.tokens += report.tokens;
-    batchMs.push(report.ms);
+    totals.inferenceMs += report.ms;
+    if (report.run.lead) batchMs.push(report.run.ms);
   };
   // The second pass runs only when a reused vector vanished between read and write (its chunk
   // was deleted or replaced); it embeds those chunks instead.

@@ -93,7 +93,7 @@ export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise
         queue: kind,
         chunks: result.written,
         tokens: result.tokens,
-        inferenceMs: result.batchMs.reduce((sum, ms) => sum + ms, 0),
+        inferenceMs: result.inferenceMs,
         readMs: result.readMs,
         writeMs: result.writeMs,
         batchMs: result.batchMs,

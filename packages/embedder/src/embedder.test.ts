@@ -25,11 +25,18 @@ const embedderFor = (precision: Precision): Embedder => embedders.get(precision)
 /** Small limits, so modest inputs span many batches and several sort windows. */
 const TIGHT = { maxBatchSize: 8, maxBatchTokens: 512, sortWindow: 32 } as const;
 let tight: Embedder;
+/**
+ * For checks that a vector reaches the right text when calls share batches: INT8 quantizes
+ * activations per batch, so its vectors move slightly (up to ~0.015 per dimension) with their
+ * batch neighbours; fp32's do not.
+ */
+let tightFp32: Embedder;
 
 beforeAll(async () => {
   embedders.set('fp32', await open({ precision: 'fp32' }));
   embedders.set('int8', await open({ precision: 'int8' }));
   tight = await open({ precision: 'int8', ...TIGHT });
+  tightFp32 = await open({ precision: 'fp32', ...TIGHT });
 });
 
 afterAll(async () => {
@@ -243,6 +250,12 @@ describe('embedStream', () => {
     }
   });
 
+  it('rejects an unknown priority with a TypeError naming it', async () => {
+    await expect(collect(tight.embedStream(['ok'], { priority: 'urgent' as never }))).rejects.toThrow(
+      /priority must be 'high' or 'normal', got urgent/,
+    );
+  });
+
   it('rejects a non-string from the stream with a TypeError', async () => {
     await expect(collect(tight.embedStream(['ok', undefined as never]))).rejects.toThrow(TypeError);
   });
@@ -263,15 +276,67 @@ describe('concurrency', () => {
   it('two embed() calls at once on one embedder both get their own results', async () => {
     const first = generateSeedChunks(60).slice(0, 30);
     const second = [...generateSeedChunks(60).slice(30), ...MIXED_TEXTS.slice(24)];
-    const alone = [await tight.embed(first), await tight.embed(second)];
-    // Both span several batches, so their batches interleave in the embedder's queue.
-    const together = await Promise.all([tight.embed(first), tight.embed(second)]);
+    const alone = [await tightFp32.embed(first), await tightFp32.embed(second)];
+    // Both span several batches, so they share batches in the embedder's pool.
+    const together = await Promise.all([tightFp32.embed(first), tightFp32.embed(second)]);
     together.forEach((vectors, call) => {
       expect(vectors).toHaveLength(alone[call]!.length);
       vectors.forEach((vector, i) => {
-        expect(maxAbsDiff(vector, alone[call]![i]!)).toBeLessThanOrEqual(1e-6);
+        expect(maxAbsDiff(vector, alone[call]![i]!)).toBeLessThanOrEqual(1e-5);
       });
     });
+  });
+});
+
+describe('continuous batching', () => {
+  const first = generateSeedChunks(60).slice(0, 30);
+  const second = [...generateSeedChunks(60).slice(30), ...MIXED_TEXTS.slice(24)];
+
+  it('a call alone has every run to itself', async () => {
+    const batches = await collect(tight.embedStream(first));
+    for (const { report } of batches) {
+      expect(report.run).toEqual({ chunks: report.chunks, ms: report.ms, lead: true });
+    }
+  });
+
+  it('concurrent calls share runs; each run is led once and its time split by rows', async () => {
+    const [a, b] = await Promise.all([collect(tight.embedStream(first)), collect(tight.embedStream(second))]);
+    const reports = [...a, ...b].map((batch) => batch.report);
+    expect(reports.some((report) => report.run.chunks > report.chunks)).toBe(true);
+    const led = reports.filter((report) => report.run.lead);
+    expect(led.reduce((total, report) => total + report.run.chunks, 0)).toBe(first.length + second.length);
+    const shares = reports.reduce((total, report) => total + report.ms, 0);
+    const runs = led.reduce((total, report) => total + report.run.ms, 0);
+    expect(Math.abs(shares - runs)).toBeLessThanOrEqual(1e-6 * runs);
+    for (const report of reports) {
+      expect(report.chunks).toBeLessThanOrEqual(report.run.chunks);
+      expect(report.run.chunks).toBeLessThanOrEqual(TIGHT.maxBatchSize);
+      expect(report.ms).toBeCloseTo((report.run.ms * report.chunks) / report.run.chunks, 9);
+    }
+  });
+
+  it('keeps a high-priority call in runs of its own while a normal one is running', async () => {
+    const bulk = collect(tight.embedStream(second));
+    const query = await collect(tight.embedStream(first.slice(0, 5), { priority: 'high' }));
+    for (const { report } of query) expect(report.run.chunks).toBe(report.chunks);
+    expect((await bulk).reduce((total, batch) => total + batch.indices.length, 0)).toBe(second.length);
+  });
+
+  it('a call that stops reading early does not hold up or corrupt the others', async () => {
+    const expected = await tightFp32.embed(second);
+    const quitter = (async () => {
+      for await (const batch of tightFp32.embedStream(first)) return batch.indices.length;
+      return 0;
+    })();
+    const vectors = await tightFp32.embed(second);
+    expect(await quitter).toBeGreaterThan(0);
+    vectors.forEach((vector, i) => {
+      expect(maxAbsDiff(vector, expected[i]!)).toBeLessThanOrEqual(1e-5);
+    });
+    // Nothing of the quitter is left waiting: the embedder still closes.
+    const own = await open({ precision: 'int8', ...TIGHT });
+    for await (const _ of own.embedStream(first)) break;
+    await expect(own.close()).resolves.toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ensureModel, modelFiles } from '@embedq/model';
 import { ActiveCount } from './active-count.js';
-import { planBatches } from './batch-plan.js';
+import { BatchPool, type Lane, type PooledBatch } from './batch-pool.js';
 import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder-options.js';
 import { EmbedderClosedError } from './errors.js';
 import {
@@ -14,7 +14,6 @@ import {
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
-import { SerialQueue, type TaskPriority } from './serial-queue.js';
 import { TokenWindow } from './token-window.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
@@ -56,14 +55,32 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   return new OnnxEmbedder(resolved, tokenizer, session);
 }
 
+/** One sort window of one call, while its chunks are in the pool or their vectors undelivered. */
+interface WindowInFlight {
+  readonly lane: Lane;
+  readonly lengths: Int32Array;
+  readonly window: TokenWindow;
+  /** The call's batch counter, shared by its windows. */
+  readonly counter: { batches: number };
+  /** Chunks whose vectors the call has not yet been given. */
+  undelivered: number;
+  readonly outbox: EmbeddedBatch[];
+  failure: { readonly error: unknown } | undefined;
+  /** Set when the call stopped reading: its share of a running batch is dropped. */
+  ended: boolean;
+  wake: (() => void) | undefined;
+}
+
 class OnnxEmbedder implements Embedder {
   readonly dimensions = EMBEDDING_DIMENSIONS;
   readonly precision: Precision;
-  private readonly queue = new SerialQueue();
+  private readonly pool: BatchPool<WindowInFlight>;
   private readonly streams = new ActiveCount();
-  // One batch runs at a time (the serial queue), so one set of input buffers serves them all.
+  // One batch runs at a time, so one set of input buffers serves them all.
   private readonly scratch: BatchScratch;
   private readonly spareWindows: TokenWindow[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -73,6 +90,7 @@ class OnnxEmbedder implements Embedder {
   ) {
     this.precision = options.precision;
     this.scratch = createBatchScratch(options.maxBatchTokens);
+    this.pool = new BatchPool(options);
   }
 
   async embed(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
@@ -91,8 +109,10 @@ class OnnxEmbedder implements Embedder {
     texts: Iterable<string> | AsyncIterable<string>,
     options: EmbedCallOptions = {},
   ): AsyncIterable<EmbeddedBatch> {
-    const priority = options.priority ?? 'normal';
+    const lane = options.priority ?? 'normal';
     if (this.closed) throw new EmbedderClosedError();
+    if (lane !== 'normal' && lane !== 'high')
+      throw new TypeError(`priority must be 'high' or 'normal', got ${String(lane)}`);
     if (typeof texts === 'string')
       throw new TypeError('embedStream() takes an iterable of strings, not a string');
     const release = this.streams.acquire();
@@ -105,11 +125,11 @@ class OnnxEmbedder implements Embedder {
         if (typeof text !== 'string') throw new TypeError(`text ${position} is ${typeof text}, not a string`);
         window.add(position++, text, this.tokenizer);
         if (window.full) {
-          yield* this.embedWindow(window, counter, priority);
+          yield* this.embedWindow(window, counter, lane);
           window.clear();
         }
       }
-      if (window.count > 0) yield* this.embedWindow(window, counter, priority);
+      if (window.count > 0) yield* this.embedWindow(window, counter, lane);
     } finally {
       window.clear();
       if (this.spareWindows.length < SPARE_WINDOWS) this.spareWindows.push(window);
@@ -117,56 +137,126 @@ class OnnxEmbedder implements Embedder {
     }
   }
 
-  /** Sorts one window by length (longest first) so batches carry little padding, then runs its batches. */
+  /**
+   * Sorts one window by length (longest first), puts it in the pool, where its chunks are cut
+   * into batches together with those of other calls in flight, and yields its share of each.
+   */
   private async *embedWindow(
     window: TokenWindow,
     counter: { batches: number },
-    priority: TaskPriority,
+    lane: Lane,
   ): AsyncIterable<EmbeddedBatch> {
-    const sizes = planBatches(window.sortLongestFirst(), this.options);
-    let first = 0;
-    for (const size of sizes) {
-      const from = first;
-      first += size;
-      yield await this.queue.run(() => this.runBatch(window, from, size, counter.batches++), priority);
+    const inFlight: WindowInFlight = {
+      lane,
+      lengths: window.sortLongestFirst(),
+      window,
+      counter,
+      undelivered: window.count,
+      outbox: [],
+      failure: undefined,
+      ended: false,
+      wake: undefined,
+    };
+    this.pool.add(inFlight);
+    this.schedule();
+    try {
+      while (inFlight.undelivered > 0) {
+        if (inFlight.outbox.length === 0 && inFlight.failure === undefined) {
+          await new Promise<void>((resolve) => {
+            inFlight.wake = resolve;
+          });
+        }
+        if (inFlight.failure !== undefined) throw inFlight.failure.error;
+        const batch = inFlight.outbox.shift()!;
+        inFlight.undelivered -= batch.indices.length;
+        yield batch;
+      }
+    } finally {
+      // A call that stops early (an error, or its reader stopped) leaves nothing to run.
+      inFlight.ended = true;
+      this.pool.remove(inFlight);
     }
   }
 
-  /** Runs the window's sorted chunks `from` .. `from + size - 1` as one inference batch. */
-  private async runBatch(
-    window: TokenWindow,
-    from: number,
-    size: number,
-    index: number,
-  ): Promise<EmbeddedBatch> {
-    const sequences = new Array<Int32Array>(size);
-    const indices = new Array<number>(size);
-    for (let i = 0; i < size; i++) {
-      sequences[i] = window.sortedIds(from + i);
-      indices[i] = window.sortedPosition(from + i);
-    }
-    const batch = padBatch(sequences, this.tokenizer.padId, this.scratch);
+  /**
+   * Starts the next batch on a later turn of the event loop. ONNX Runtime's run blocks the thread;
+   * started back to back, batches would starve I/O callbacks (a worker's database reads and
+   * writes, lock renewals) until the pool drained. setImmediate lets pending I/O run in between.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.running !== undefined) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = this.pool.next();
+      if (batch === undefined) return;
+      this.running = this.runBatch(batch).finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    });
+  }
+
+  /** Runs one pooled batch and hands each window in it its share. */
+  private async runBatch(batch: PooledBatch<WindowInFlight>): Promise<void> {
+    const rows = batch.members.length;
+    const sequences = new Array<Int32Array>(rows);
+    const positions = new Array<number>(rows);
+    batch.members.forEach((member, row) => {
+      sequences[row] = member.window.sortedIds(batch.ks[row]!);
+      positions[row] = member.window.sortedPosition(batch.ks[row]!);
+    });
+    // Copies the ids: from here on the windows' buffers may be cleared and reused.
+    const padded = padBatch(sequences, this.tokenizer.padId, this.scratch);
+    let output: Float32Array;
     const started = performance.now();
-    const output = await this.session.run(batch);
+    try {
+      output = await this.session.run(padded);
+    } catch (error) {
+      for (const member of new Set(batch.members)) {
+        member.failure = { error };
+        this.pool.remove(member);
+        member.wake?.();
+      }
+      return;
+    }
     const ms = performance.now() - started;
     const d = this.dimensions;
-    return {
-      report: {
-        index,
-        chunks: batch.rows,
-        tokens: batch.tokens,
-        paddedTokens: batch.rows * batch.columns,
-        ms,
-      },
-      indices,
-      // Views into the batch's output: no copy, no garbage beyond the one buffer per batch.
-      vectors: indices.map((_, row) => output.subarray(row * d, (row + 1) * d)),
-    };
+    const lead = batch.members[0];
+    for (const member of new Set(batch.members)) {
+      if (member.ended) continue;
+      const indices: number[] = [];
+      const vectors: Float32Array[] = [];
+      let tokens = 0;
+      batch.members.forEach((rowMember, row) => {
+        if (rowMember !== member) return;
+        indices.push(positions[row]!);
+        tokens += sequences[row]!.length;
+        // A view into the batch's output: no copy, no garbage beyond the one buffer per batch.
+        vectors.push(output.subarray(row * d, (row + 1) * d));
+      });
+      member.outbox.push({
+        report: {
+          index: member.counter.batches++,
+          chunks: indices.length,
+          tokens,
+          paddedTokens: indices.length * padded.columns,
+          ms: (ms * indices.length) / rows,
+          run: { chunks: rows, ms, lead: member === lead },
+        },
+        indices,
+        vectors,
+      });
+      member.wake?.();
+    }
   }
 
   close(): Promise<void> {
     // New calls are refused at once; calls already running finish first. A second call gets the same promise.
-    this.closed ??= this.streams.idle().then(() => this.queue.run(() => this.session.release()));
+    this.closed ??= this.streams.idle().then(async () => {
+      await this.running;
+      await this.session.release();
+    });
     return this.closed;
   }
 }

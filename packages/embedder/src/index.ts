@@ -1,5 +1,5 @@
 export { MODEL_NAME } from '@embedq/model';
-export { type BatchLimits, planBatches } from './batch-plan.js';
+export type { BatchLimits } from './batch-pool.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
 export { EmbedderClosedError } from './errors.js';
@@ -12,5 +12,6 @@ export {
   type EmbedderOptions,
   MAX_SEQUENCE_LENGTH,
   type Precision,
+  type RunReport,
 } from './interfaces.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

@@ -38,17 +38,36 @@ export interface EmbedderOptions {
   readonly sortWindow?: number;
 }
 
-/** What one inference batch cost; reported by `embedStream`. */
+/**
+ * What one inference batch cost this call; reported by `embedStream`. Concurrent calls of the same
+ * priority share batches (continuous batching), so a batch may also hold other calls' chunks: the
+ * fields below are this call's share of it, and `run` describes the whole ONNX Runtime run.
+ */
 export interface BatchReport {
   /** 0-based position of this batch within its `embedStream` (or `embed`) call. */
   readonly index: number;
+  /** This call's chunks in the batch. */
   readonly chunks: number;
-  /** Real word pieces (no padding). */
+  /** Their real word pieces (no padding). */
   readonly tokens: number;
-  /** chunks x longest sequence: what the model actually computed. */
+  /** Their chunks x the batch's longest sequence: what the model actually computed for them. */
   readonly paddedTokens: number;
-  /** Wall time of the ONNX Runtime run. */
+  /** This call's share of the run's wall time (run.ms x chunks / run.chunks): shares of a run add up to it. */
   readonly ms: number;
+  readonly run: RunReport;
+}
+
+/** One ONNX Runtime run, which concurrent calls may share. */
+export interface RunReport {
+  /** Chunks of every call in the run. */
+  readonly chunks: number;
+  /** Wall time of the run. */
+  readonly ms: number;
+  /**
+   * True for exactly one of the calls sharing the run (the one whose chunk set its width), so
+   * counting runs by it counts each once.
+   */
+  readonly lead: boolean;
 }
 
 export interface EmbeddedBatch {
@@ -63,7 +82,7 @@ export interface EmbeddedBatch {
 export interface EmbedCallOptions {
   /**
    * `high`: this call's batches run before waiting `normal` ones of other calls (queries and small
-   * batches while a bulk load runs). Default `normal`.
+   * batches while a bulk load runs); it shares batches only with other `high` calls. Default `normal`.
    */
   readonly priority?: 'high' | 'normal';
   /** Called with each inference batch's report as it completes (`embed` only; `embedStream` yields them). */
@@ -77,7 +96,8 @@ export interface Embedder {
   embed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
   /**
    * Embeds a stream of texts of any length with bounded memory, yielding each inference batch
-   * as it completes (batches may complete out of input order; use `indices`).
+   * as it completes (batches may complete out of input order; use `indices`). Inference runs
+   * ahead of a slow reader by at most one sort window.
    */
   embedStream(
     texts: Iterable<string> | AsyncIterable<string>,

@@ -8,10 +8,14 @@ export interface JobSample {
   readonly chunks: number;
   /** Word pieces run through the model (no padding). */
   readonly tokens: number;
+  /** The job's share of ONNX Runtime time (concurrent jobs share inference batches). */
   readonly inferenceMs: number;
   readonly readMs: number;
   readonly writeMs: number;
-  /** Duration of each inference batch (ONNX Runtime run), milliseconds. */
+  /**
+   * Duration of each inference batch (ONNX Runtime run) the job led, milliseconds: a batch shared
+   * by several jobs is listed by one, so over all jobs each batch counts once.
+   */
   readonly batchMs: readonly number[];
   /** Enqueue to the start of this attempt. */
   readonly queueWaitMs: number;
