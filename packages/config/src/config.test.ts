@@ -132,7 +132,7 @@ describe('workerConfigFromEnv', () => {
 
   it('defaults to 2 jobs in flight and a 20 s drain, inside Heroku 30 s', () => {
     const config = workerConfigFromEnv({});
-    expect(config.concurrency).toBe(2);
+    expect(config.concurrency).toBe(4);
     expect(config.shutdownTimeoutMs).toBe(20_000);
   });
 });

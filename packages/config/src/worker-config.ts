@@ -27,7 +27,7 @@ export function workerConfigFromEnv(env: Env, pid: number = process.pid): Worker
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     services: readServiceConfig(read, 4),
     embedding: readEmbeddingConfig(read),
-    concurrency: read.integer('WORKER_CONCURRENCY', 2, { min: 1, max: 64 }),
+    concurrency: read.integer('WORKER_CONCURRENCY', 4, { min: 1, max: 64 }),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, { min: 0, max: 600_000 }),
     workerId: read.optionalString('WORKER_ID') ?? read.optionalString('DYNO') ?? `${hostname()}:${pid}`,
     jobLockMs: read.integer('JOB_LOCK_MS', 30_000, { min: 1_000, max: 600_000 }),
