@@ -197,8 +197,23 @@ class OnnxEmbedder implements Embedder {
     });
   }
 
-  /** Runs one pooled batch and hands each window in it its share. */
+  /**
+   * Runs one pooled batch and hands each window in it its share. Never rejects: a failure goes to
+   * every call with chunks in the batch, and their other waiting chunks leave the pool.
+   */
   private async runBatch(batch: PooledBatch<WindowInFlight>): Promise<void> {
+    try {
+      await this.runAndDeliver(batch);
+    } catch (error) {
+      for (const member of new Set(batch.members)) {
+        member.failure = { error };
+        this.pool.remove(member);
+        member.wake?.();
+      }
+    }
+  }
+
+  private async runAndDeliver(batch: PooledBatch<WindowInFlight>): Promise<void> {
     const rows = batch.members.length;
     const sequences = new Array<Int32Array>(rows);
     const positions = new Array<number>(rows);
@@ -208,18 +223,8 @@ class OnnxEmbedder implements Embedder {
     });
     // Copies the ids: from here on the windows' buffers may be cleared and reused.
     const padded = padBatch(sequences, this.tokenizer.padId, this.scratch);
-    let output: Float32Array;
     const started = performance.now();
-    try {
-      output = await this.session.run(padded);
-    } catch (error) {
-      for (const member of new Set(batch.members)) {
-        member.failure = { error };
-        this.pool.remove(member);
-        member.wake?.();
-      }
-      return;
-    }
+    const output = await this.session.run(padded);
     const ms = performance.now() - started;
     const d = this.dimensions;
     const lead = batch.members[0];
