@@ -19,8 +19,6 @@ export interface PoolMember {
 export interface PooledBatch<M extends PoolMember> {
   readonly members: readonly M[];
   readonly ks: readonly number[];
-  /** The padded width: the first row's length. */
-  readonly columns: number;
 }
 
 /**
@@ -62,17 +60,16 @@ export class BatchPool<M extends PoolMember> {
 }
 
 /**
- * One lane's waiting chunks as parallel typed arrays ordered by length (longest first), then by
- * window age, then by the window's own order. Typed and reused because entries live for seconds:
- * one object per chunk would be promoted by V8 and pile up as old-space garbage (see TokenWindow).
+ * One lane's waiting chunks as parallel arrays ordered by length (longest first), then by window
+ * age, then by the window's own order. Reused, and typed where they can be, because entries live
+ * for seconds: one object per chunk would be promoted by V8 and pile up as old-space garbage (see
+ * TokenWindow).
  */
 class LaneEntries<M extends PoolMember> {
-  /** Windows with chunks waiting, oldest first; `ids` below index into `#byId`. */
+  /** Windows with chunks waiting, oldest first. */
   readonly #members: M[] = [];
-  readonly #byId = new Map<number, M>();
-  readonly #idOf = new Map<M, number>();
-  #nextId = 0;
-  #ids = new Int32Array(0);
+  /** Entry e is chunk `#ks[e]` of window `#owners[e]`, `#lengths[e]` word pieces long. */
+  readonly #owners: M[] = [];
   #ks = new Int32Array(0);
   #lengths = new Int32Array(0);
   size = 0;
@@ -80,11 +77,8 @@ class LaneEntries<M extends PoolMember> {
   add(member: M): void {
     const count = member.lengths.length;
     if (count === 0) return;
-    if (this.#idOf.has(member)) throw new Error('this window is already in the pool');
-    const id = this.#nextId++;
+    if (this.#members.includes(member)) throw new Error('this window is already in the pool');
     this.#members.push(member);
-    this.#byId.set(id, member);
-    this.#idOf.set(member, id);
     // Merge from the back, in place: the new window is the youngest, so on equal lengths the
     // entries already here go first.
     this.#reserve(this.size + count);
@@ -95,7 +89,7 @@ class LaneEntries<M extends PoolMember> {
       if (i >= 0 && this.#lengths[i]! < newLength) {
         this.#move(i--, to);
       } else {
-        this.#ids[to] = id;
+        this.#owners[to] = member;
         this.#ks[to] = j;
         this.#lengths[to] = newLength;
         j--;
@@ -107,63 +101,51 @@ class LaneEntries<M extends PoolMember> {
   take(limits: BatchLimits): PooledBatch<M> | undefined {
     const oldest = this.#members[0];
     if (oldest === undefined) return undefined;
-    const oldestId = this.#idOf.get(oldest)!;
-    let anchor = 0;
-    while (this.#ids[anchor] !== oldestId) anchor++;
+    const anchor = this.#owners.indexOf(oldest);
     // Lengths fall from the anchor on, so the anchor's length is the batch's width.
-    const columns = this.#lengths[anchor]!;
-    const fit = Math.min(limits.maxBatchSize, Math.max(1, Math.floor(limits.maxBatchTokens / columns)));
+    const width = this.#lengths[anchor]!;
+    const fit = Math.min(limits.maxBatchSize, Math.max(1, Math.floor(limits.maxBatchTokens / width)));
     const end = Math.min(this.size, anchor + fit);
-    const members: M[] = [];
-    const ks: number[] = [];
-    for (let e = anchor; e < end; e++) {
-      members.push(this.#byId.get(this.#ids[e]!)!);
-      ks.push(this.#ks[e]!);
-    }
+    const members = this.#owners.slice(anchor, end);
+    const ks = Array.from(this.#ks.subarray(anchor, end));
     for (let from = end; from < this.size; from++) this.#move(from, from - (end - anchor));
-    this.size -= end - anchor;
-    this.#forgetFinished(members);
-    return { members, ks, columns };
+    this.#truncate(this.size - (end - anchor));
+    for (const member of new Set(members)) if (!this.#owners.includes(member)) this.#forget(member);
+    return { members, ks };
   }
 
   remove(member: M): void {
-    const id = this.#idOf.get(member);
-    if (id === undefined) return;
+    if (!this.#members.includes(member)) return;
     let kept = 0;
-    for (let e = 0; e < this.size; e++) if (this.#ids[e] !== id) this.#move(e, kept++);
-    this.size = kept;
-    this.#forget(member, id);
+    for (let e = 0; e < this.size; e++) if (this.#owners[e] !== member) this.#move(e, kept++);
+    this.#truncate(kept);
+    this.#forget(member);
   }
 
-  /** Forgets the windows of a batch just cut that have no chunk left waiting. */
-  #forgetFinished(members: readonly M[]): void {
-    for (const member of new Set(members)) {
-      const id = this.#idOf.get(member)!;
-      if (!this.#ids.subarray(0, this.size).includes(id)) this.#forget(member, id);
-    }
-  }
-
-  #forget(member: M, id: number): void {
+  #forget(member: M): void {
     this.#members.splice(this.#members.indexOf(member), 1);
-    this.#byId.delete(id);
-    this.#idOf.delete(member);
+  }
+
+  /** Keeps the first `size` entries; no reference to a window outlives its entries. */
+  #truncate(size: number): void {
+    this.size = size;
+    this.#owners.length = size;
   }
 
   #move(from: number, to: number): void {
-    this.#ids[to] = this.#ids[from]!;
+    this.#owners[to] = this.#owners[from]!;
     this.#ks[to] = this.#ks[from]!;
     this.#lengths[to] = this.#lengths[from]!;
   }
 
   #reserve(capacity: number): void {
-    if (this.#ids.length >= capacity) return;
-    const grown = Math.max(capacity, this.#ids.length * 2);
+    if (this.#ks.length >= capacity) return;
+    const grown = Math.max(capacity, this.#ks.length * 2);
     const copy = (from: Int32Array): Int32Array<ArrayBuffer> => {
       const to = new Int32Array(grown);
       to.set(from.subarray(0, this.size));
       return to;
     };
-    this.#ids = copy(this.#ids);
     this.#ks = copy(this.#ks);
     this.#lengths = copy(this.#lengths);
   }
