@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import { withClient } from './with-client.js';
 
 /** Where the numbered `.sql` migrations live (shipped beside dist/). */
 export const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
@@ -39,8 +40,7 @@ export async function loadMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
  */
 export async function migrate(pool: pg.Pool, dir: URL = MIGRATIONS_DIR): Promise<MigrateResult> {
   const migrations = await loadMigrations(dir);
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS embedq_migrations (
@@ -78,7 +78,5 @@ export async function migrate(pool: pg.Pool, dir: URL = MIGRATIONS_DIR): Promise
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { IdempotencyConflictError } from '../errors.js';
 import type { AcceptedBatch, NewBatch } from '../interfaces.js';
+import { withClient } from '../with-client.js';
 
 export interface AcceptResult {
   readonly batch: AcceptedBatch;
@@ -21,8 +22,7 @@ export async function acceptBatch(
   batch: NewBatch,
   enqueue: (accepted: AcceptedBatch) => Promise<void>,
 ): Promise<AcceptResult> {
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('BEGIN');
     try {
       const earlier = await findByIdempotencyKey(client, batch);
@@ -43,9 +43,7 @@ export async function acceptBatch(
       }
       throw error;
     }
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function findByIdempotencyKey(
