@@ -6,12 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
 
 /**
- * The API process's embedder: queries are short, so small batches and one thread (a query
- * embeds in ~5 ms on one thread, ~3 ms on two) keep the process small; bulk inference is the
- * worker's. ORT_THREADS overrides the thread count.
+ * The API process's embedder: queries are short, so small batches and one session with one
+ * thread (a query embeds in ~5 ms on one thread, ~3 ms on two) keep the process small; bulk
+ * inference is the worker's. ORT_SESSIONS and ORT_THREADS override them.
  */
 export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 512 } as const;
 const API_DEFAULT_THREADS = 1;
+const API_DEFAULT_SESSIONS = 1;
 
 export interface ApiRuntime {
   readonly app: FastifyInstance;
@@ -29,6 +30,7 @@ export async function startApi(
     (await createEmbedder({
       precision: config.embedding.precision,
       ...API_EMBEDDER_LIMITS,
+      sessions: config.embedding.sessions ?? API_DEFAULT_SESSIONS,
       threads: config.embedding.threads ?? API_DEFAULT_THREADS,
     }));
   const pool = createPool({

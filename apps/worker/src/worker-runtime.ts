@@ -35,7 +35,7 @@ export interface WorkerRuntime {
 /**
  * Starts consuming both queues. Interactive jobs have a consumer of their own, so a small batch
  * is picked up at once even while bulk jobs fill the bulk consumer; inference batches from all
- * jobs take turns on the one ONNX session.
+ * jobs share the embedder's sessions.
  */
 export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
@@ -43,6 +43,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     options.embedder ??
     (await createEmbedder({
       precision: config.embedding.precision,
+      ...(config.embedding.sessions === undefined ? {} : { sessions: config.embedding.sessions }),
       ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
     }));
   const pool = createPool({

@@ -19,7 +19,7 @@ describe('apiConfigFromEnv', () => {
         redisTlsVerify: false,
         queuePrefix: 'embedq',
       },
-      embedding: { precision: 'int8', threads: undefined },
+      embedding: { precision: 'int8', sessions: undefined, threads: undefined },
       jobs: { jobChunks: 256, interactiveMaxChunks: 256 },
       limits: { maxChunksPerRequest: 10_000, maxTextLength: 8_000, maxSearchK: 100 },
       throughputTarget: 500,
@@ -41,6 +41,7 @@ describe('apiConfigFromEnv', () => {
       DATABASE_URL: 'postgresql://u:p@db.example/x',
       DATABASE_SSL: 'verify',
       EMBED_PRECISION: 'fp32',
+      ORT_SESSIONS: '3',
       ORT_THREADS: '1',
       MAX_CHUNKS_PER_REQUEST: '100',
       THROUGHPUT_TARGET: '250',
@@ -48,7 +49,7 @@ describe('apiConfigFromEnv', () => {
     });
     expect(config.port).toBe(8080);
     expect(config.services).toMatchObject({ redisTlsVerify: true, databaseSsl: 'verify' });
-    expect(config.embedding).toEqual({ precision: 'fp32', threads: 1 });
+    expect(config.embedding).toEqual({ precision: 'fp32', sessions: 3, threads: 1 });
     expect(config.limits.maxChunksPerRequest).toBe(100);
     expect(config.throughputTarget).toBe(250);
     expect(config.logLevel).toBe('debug');

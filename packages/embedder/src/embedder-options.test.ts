@@ -9,24 +9,33 @@ describe('resolveEmbedderOptions', () => {
     expect(resolveEmbedderOptions()).toEqual({
       precision: 'int8',
       modelDir: defaultModelDir(),
-      threads: availableParallelism(),
+      sessions: Math.min(2, availableParallelism()),
+      threads: Math.max(1, Math.floor(availableParallelism() / Math.min(2, availableParallelism()))),
       maxBatchSize: 64,
-      maxBatchTokens: 2048,
+      maxBatchTokens: 512,
       sortWindow: 2048,
     });
     expect(resolveEmbedderOptions({})).toEqual(resolveEmbedderOptions());
     expect(EMBEDDER_DEFAULTS).toEqual({
       precision: 'int8',
+      sessions: 2,
       maxBatchSize: 64,
-      maxBatchTokens: 2048,
+      maxBatchTokens: 512,
       sortWindow: 2048,
     });
+  });
+
+  it('splits the cores among the sessions unless threads are given', () => {
+    expect(resolveEmbedderOptions({ sessions: 1 }).threads).toBe(availableParallelism());
+    expect(resolveEmbedderOptions({ sessions: 1, threads: 3 }).threads).toBe(3);
+    expect(resolveEmbedderOptions({ sessions: 4 * availableParallelism() }).threads).toBe(1);
   });
 
   it('keeps every option that is given', () => {
     const options = {
       precision: 'fp32',
       modelDir: '/models/minilm',
+      sessions: 3,
       threads: 1,
       maxBatchSize: 1,
       maxBatchTokens: MAX_SEQUENCE_LENGTH,
@@ -42,6 +51,8 @@ describe('resolveEmbedderOptions', () => {
 
   it.each<[string, EmbedderOptions, string]>([
     ['an unknown precision', { precision: 'fp16' as never }, "precision must be 'int8' or 'fp32', got fp16"],
+    ['sessions 0', { sessions: 0 }, 'sessions must be an integer >= 1, got 0'],
+    ['fractional sessions', { sessions: 2.5 }, 'sessions must be an integer >= 1, got 2.5'],
     ['threads 0', { threads: 0 }, 'threads must be an integer >= 1, got 0'],
     ['fractional threads', { threads: 1.5 }, 'threads must be an integer >= 1, got 1.5'],
     ['maxBatchSize 0', { maxBatchSize: 0 }, 'maxBatchSize must be an integer >= 1, got 0'],

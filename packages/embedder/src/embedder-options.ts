@@ -5,6 +5,7 @@ import { type EmbedderOptions, MAX_SEQUENCE_LENGTH, type Precision } from './int
 export interface ResolvedEmbedderOptions {
   readonly precision: Precision;
   readonly modelDir: string;
+  readonly sessions: number;
   readonly threads: number;
   readonly maxBatchSize: number;
   readonly maxBatchTokens: number;
@@ -13,8 +14,10 @@ export interface ResolvedEmbedderOptions {
 
 export const EMBEDDER_DEFAULTS = {
   precision: 'int8',
+  /** At most this many; fewer on a machine with fewer cores. */
+  sessions: 2,
   maxBatchSize: 64,
-  maxBatchTokens: 2048,
+  maxBatchTokens: 512,
   sortWindow: 2048,
 } as const;
 
@@ -31,10 +34,16 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
   if (precision !== 'int8' && precision !== 'fp32') {
     throw new RangeError(`precision must be 'int8' or 'fp32', got ${String(precision)}`);
   }
+  const cores = availableParallelism();
+  const sessions = positiveInteger(
+    'sessions',
+    options.sessions ?? Math.min(EMBEDDER_DEFAULTS.sessions, cores),
+  );
   return {
     precision,
     modelDir: options.modelDir ?? defaultModelDir(),
-    threads: positiveInteger('threads', options.threads ?? availableParallelism()),
+    sessions,
+    threads: positiveInteger('threads', options.threads ?? Math.max(1, Math.floor(cores / sessions))),
     maxBatchSize: positiveInteger('maxBatchSize', options.maxBatchSize ?? EMBEDDER_DEFAULTS.maxBatchSize),
     // A batch must hold at least one chunk of the longest possible length.
     maxBatchTokens: positiveInteger(

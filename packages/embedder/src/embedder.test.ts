@@ -1,3 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { modelFiles } from '@embedq/model';
 import { createPrng, generateSeedChunks } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +21,7 @@ import { cosine, maxAbsDiff, norm } from './test-support/vectors.js';
 /** Every embedder a test opens; all are closed in afterAll. */
 const opened: Embedder[] = [];
 async function open(options: EmbedderOptions): Promise<Embedder> {
-  const embedder = await createEmbedder({ threads: 2, ...options });
+  const embedder = await createEmbedder(options);
   opened.push(embedder);
   return embedder;
 }
@@ -373,5 +379,47 @@ describe('close', () => {
 
   it('does not build a model into a folder the caller named', async () => {
     await expect(createEmbedder({ modelDir: '/nonexistent/embedq-model' })).rejects.toThrow(/no model at/);
+  });
+});
+
+describe('sessions', () => {
+  it('one session on the calling thread gives the vectors two session threads give', async () => {
+    const texts = [...generateSeedChunks(40), ...MIXED_TEXTS];
+    const inThread = await open({ precision: 'fp32', sessions: 1, ...TIGHT });
+    const [one, two] = [await inThread.embed(texts), await tightFp32.embed(texts)];
+    two.forEach((vector, i) => {
+      expect(maxAbsDiff(vector, one[i]!)).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('fails to start with the reason when a session thread cannot load the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedq-broken-model-'));
+    try {
+      copyFileSync(modelFiles().tokenizer, join(dir, 'tokenizer.json'));
+      writeFileSync(join(dir, 'model.int8.onnx'), 'not an onnx graph');
+      const failure = createEmbedder({ modelDir: dir, sessions: 2 });
+      await expect(failure).rejects.toThrow(/failed to load/);
+      await expect(failure.catch((error: Error) => String(error.cause))).resolves.toMatch(
+        /protobuf|model|onnx/i,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not keep the process alive while its session threads are idle', () => {
+    // A process that embeds once and never calls close() must still exit by itself.
+    const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `const { createEmbedder } = await import(${JSON.stringify(entry)});
+      const embedder = await createEmbedder({ sessions: 2 });
+      const [vector] = await embedder.embed(['left open']);
+      console.log(vector.length);`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe(String(EMBEDDING_DIMENSIONS));
   });
 });

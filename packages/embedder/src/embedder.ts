@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ensureModel, modelFiles } from '@embedq/model';
 import { ActiveCount } from './active-count.js';
 import { BatchPool, type Lane, type PooledBatch } from './batch-pool.js';
+import type { BatchRunner } from './batch-runner.js';
 import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder-options.js';
 import { EmbedderClosedError } from './errors.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
+import { SessionThreads } from './session-threads.js';
 import { TokenWindow } from './token-window.js';
 import { loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';
 
@@ -42,17 +44,38 @@ async function modelPath(options: ResolvedEmbedderOptions): Promise<{ model: str
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const resolved = resolveEmbedderOptions(options);
   const paths = await modelPath(resolved);
-  const [tokenizer, session] = await Promise.all([
-    loadTokenizer(paths.tokenizer),
-    ModelSession.open({ modelPath: paths.model, threads: resolved.threads }),
-  ]);
+  const tokenizer = await loadTokenizer(paths.tokenizer);
+  return new OnnxEmbedder(resolved, tokenizer, await openRunner(resolved, paths.model, tokenizer.padId));
+}
+
+/** One session on this thread, or `sessions` single-session threads that run batches side by side. */
+async function openRunner(
+  options: ResolvedEmbedderOptions,
+  modelPath: string,
+  padId: number,
+): Promise<BatchRunner> {
+  if (options.sessions > 1) {
+    try {
+      const limits = { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens };
+      return await SessionThreads.open({
+        modelPath,
+        threads: options.threads,
+        sessions: options.sessions,
+        limits,
+        padId,
+      });
+    } catch (cause) {
+      throw new Error('the model failed to load or failed its first run', { cause });
+    }
+  }
+  const session = await ModelSession.open({ modelPath, threads: options.threads });
   try {
-    await session.reserve(resolved, tokenizer.padId);
+    await session.reserve(options, padId);
   } catch (cause) {
     await session.release();
     throw new Error('the model failed its first run', { cause });
   }
-  return new OnnxEmbedder(resolved, tokenizer, session);
+  return session;
 }
 
 /** One sort window of one call, while its chunks are in the pool or their vectors undelivered. */
@@ -76,20 +99,20 @@ class OnnxEmbedder implements Embedder {
   readonly precision: Precision;
   private readonly pool: BatchPool<WindowInFlight>;
   private readonly streams = new ActiveCount();
-  // One batch runs at a time, so one set of input buffers serves them all.
-  private readonly scratch: BatchScratch;
+  // With one batch at a time, one set of input buffers serves them all.
+  private readonly scratch: BatchScratch | undefined;
   private readonly spareWindows: TokenWindow[] = [];
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private closed: Promise<void> | undefined;
 
   constructor(
     private readonly options: ResolvedEmbedderOptions,
     private readonly tokenizer: WordPieceTokenizer,
-    private readonly session: ModelSession,
+    private readonly runner: BatchRunner,
   ) {
     this.precision = options.precision;
-    this.scratch = createBatchScratch(options.maxBatchTokens);
+    this.scratch = runner.capacity === 1 ? createBatchScratch(options.maxBatchTokens) : undefined;
     this.pool = new BatchPool(options);
   }
 
@@ -179,21 +202,25 @@ class OnnxEmbedder implements Embedder {
   }
 
   /**
-   * Starts the next batch on a later turn of the event loop. ONNX Runtime's run blocks the thread;
-   * started back to back, batches would starve I/O callbacks (a worker's database reads and
-   * writes, lock renewals) until the pool drained. setImmediate lets pending I/O run in between.
+   * Starts batches, up to the runner's capacity, on a later turn of the event loop. A session on
+   * this thread blocks it while it runs; started back to back, batches would starve I/O callbacks
+   * (a worker's database reads and writes, lock renewals) until the pool drained. setImmediate
+   * lets pending I/O run in between.
    */
   private schedule(): void {
-    if (this.scheduled || this.running !== undefined) return;
+    if (this.scheduled || this.running.size >= this.runner.capacity) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      const batch = this.pool.next();
-      if (batch === undefined) return;
-      this.running = this.runBatch(batch).finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
+      while (this.running.size < this.runner.capacity) {
+        const batch = this.pool.next();
+        if (batch === undefined) return;
+        const run: Promise<void> = this.runBatch(batch).finally(() => {
+          this.running.delete(run);
+          this.schedule();
+        });
+        this.running.add(run);
+      }
     });
   }
 
@@ -224,7 +251,7 @@ class OnnxEmbedder implements Embedder {
     // Copies the ids: from here on the windows' buffers may be cleared and reused.
     const padded = padBatch(sequences, this.tokenizer.padId, this.scratch);
     const started = performance.now();
-    const output = await this.session.run(padded);
+    const output = await this.runner.run(padded);
     const ms = performance.now() - started;
     const d = this.dimensions;
     const lead = batch.members[0];
@@ -259,8 +286,8 @@ class OnnxEmbedder implements Embedder {
   close(): Promise<void> {
     // New calls are refused at once; calls already running finish first. A second call gets the same promise.
     this.closed ??= this.streams.idle().then(async () => {
-      await this.running;
-      await this.session.release();
+      await Promise.all(this.running);
+      await this.runner.release();
     });
     return this.closed;
   }

@@ -21,17 +21,23 @@ export interface EmbedderOptions {
   /** Folder with the built model. Default: the repository's `models/all-MiniLM-L6-v2`. */
   readonly modelDir?: string;
   /**
-   * ONNX Runtime intra-op threads. Default: the cores Node sees (os.availableParallelism()).
-   * One session with 2 threads measured 1.75x one thread here; two 1-thread sessions gained
-   * nothing, because onnxruntime-node runs inference on the calling thread.
+   * ONNX Runtime sessions that run batches side by side, each on a thread of its own. Default: 2,
+   * or 1 on a single core. Each holds its own copy of the weights and its own activation memory
+   * (about 40 MB plus one batch's activations), so a process that must stay small uses 1.
+   * Two 1-thread sessions beat one 2-thread session on 2 cores, and by far when other processes
+   * take CPU: one session's two threads meet at the end of every operator, so a thread that loses
+   * its core stalls the other.
    */
+  readonly sessions?: number;
+  /** ONNX Runtime intra-op threads per session. Default: the cores Node sees divided by `sessions`. */
   readonly threads?: number;
   /** Most chunks in one inference batch. Default 64. */
   readonly maxBatchSize?: number;
   /**
    * Most padded tokens (chunks x longest sequence) in one inference batch. Activation memory
-   * grows with it (~20 KB per token), so it bounds the process's peak RSS. Default 2048;
-   * at least 256, so the longest chunk always fits.
+   * grows with it (~20 KB per token, per session), so it bounds the process's peak RSS. Default
+   * 512 (about 8 seed chunks): measured as fast as 2048 per 1-thread session, and two sessions
+   * with 512 use less memory than two with 1024. At least 256, so the longest chunk always fits.
    */
   readonly maxBatchTokens?: number;
   /** Chunks read ahead and sorted by length before batching; bounds memory for any input size. Default 2048. */

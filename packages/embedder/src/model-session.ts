@@ -1,5 +1,6 @@
-import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model';
+import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model/graph-io';
 import * as ort from 'onnxruntime-node';
+import type { BatchRunner } from './batch-runner.js';
 import { EMBEDDING_DIMENSIONS, MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
 import type { PaddedBatch } from './padded-batch.js';
 
@@ -9,7 +10,10 @@ export interface ModelSessionOptions {
 }
 
 /** One ONNX Runtime session of the fused graph: padded ids in, pooled unit vectors out. */
-export class ModelSession {
+export class ModelSession implements BatchRunner {
+  /** Runs on the calling thread, so one batch at a time. */
+  readonly capacity = 1;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly dimensions: number,

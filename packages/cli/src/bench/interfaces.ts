@@ -26,7 +26,9 @@ export interface RunSpec {
   /** Most chunks per inference batch (embedq may form smaller, token-bounded batches). */
   readonly batchSize: number;
   readonly precision: Precision;
-  /** embedq only: ONNX Runtime intra-op threads (embedder default when absent). */
+  /** embedq only: ONNX Runtime sessions run side by side (embedder default when absent). */
+  readonly sessions?: number;
+  /** embedq only: ONNX Runtime intra-op threads per session (embedder default when absent). */
   readonly threads?: number;
   /** embedq only: most padded tokens per inference batch (embedder default when absent). */
   readonly maxBatchTokens?: number;

@@ -30,6 +30,7 @@ export interface MatrixOptions {
   /** 10k for the seed matrix; smaller values scale every cell alike (smoke tests). */
   readonly baseChunks: number;
   readonly peer: boolean;
+  readonly sessions?: number;
   readonly threads?: number;
   readonly maxBatchTokens?: number;
   readonly modelDir?: string;
@@ -42,6 +43,7 @@ export interface MatrixOptions {
  */
 export function planMatrix(options: MatrixOptions): MatrixCell[] {
   const extra = {
+    ...(options.sessions === undefined ? {} : { sessions: options.sessions }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.maxBatchTokens === undefined ? {} : { maxBatchTokens: options.maxBatchTokens }),
   };
@@ -176,6 +178,7 @@ export interface MatrixSettings {
   readonly repeat: number;
   readonly baseChunks: number;
   readonly peer: boolean;
+  readonly sessions?: number;
   readonly threads?: number;
   readonly maxBatchTokens?: number;
 }

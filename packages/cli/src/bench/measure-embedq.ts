@@ -16,6 +16,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
   const embedder = await createEmbedder({
     precision: spec.precision,
     maxBatchSize: spec.batchSize,
+    ...optional('sessions', spec.sessions),
     ...optional('threads', spec.threads),
     ...optional('maxBatchTokens', spec.maxBatchTokens),
     ...optional('modelDir', spec.modelDir),

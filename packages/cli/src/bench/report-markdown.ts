@@ -98,7 +98,7 @@ export function renderMarkdown(report: MatrixReport): string {
       `embeds ${WARM_UP_CHUNKS} other chunks to warm up, then embeds the N chunks. Seconds and chunks/s time ` +
       'the embedding alone; load (model + warm-up) is reported apart.',
     `- embedq: \`@embedq/embedder\` \`embedStream\` with at most B chunks per inference batch (length-sorted, ` +
-      `token-bounded batches), ${settings.precision} graph, ${embedqSettings(settings.threads, settings.maxBatchTokens)}. ` +
+      `token-bounded batches), ${settings.precision} graph, ${embedqSettings(settings)}. ` +
       'Per-batch ms is the ONNX Runtime run of that batch.',
     ...(settings.peer
       ? [
@@ -304,11 +304,18 @@ function engineName(s: CellSummary): string {
   return s.engine === 'peer' ? 'transformers.js' : 'embedq';
 }
 
-function embedqSettings(threads: number | undefined, maxBatchTokens: number | undefined): string {
-  const t = threads === undefined ? "the embedder's default threads" : `${threads} ONNX Runtime thread(s)`;
+function embedqSettings(settings: {
+  readonly sessions?: number | undefined;
+  readonly threads?: number | undefined;
+  readonly maxBatchTokens?: number | undefined;
+}): string {
+  const { sessions, threads, maxBatchTokens } = settings;
+  const x =
+    sessions === undefined ? "the embedder's default sessions" : `${sessions} ONNX Runtime session(s)`;
+  const t = threads === undefined ? "the embedder's default threads" : `${threads} thread(s) each`;
   const m =
     maxBatchTokens === undefined
       ? 'default token budget'
       : `at most ${maxBatchTokens} padded tokens per batch`;
-  return `${t}, ${m}`;
+  return `${x}, ${t}, ${m}`;
 }

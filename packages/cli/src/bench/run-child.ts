@@ -26,6 +26,7 @@ export function specToArgs(spec: RunSpec): string[] {
     '--precision',
     spec.precision,
   ];
+  if (spec.sessions !== undefined) args.push('--sessions', String(spec.sessions));
   if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
   if (spec.maxBatchTokens !== undefined) args.push('--max-batch-tokens', String(spec.maxBatchTokens));
   if (spec.modelDir !== undefined) args.push('--model-dir', spec.modelDir);

@@ -7,7 +7,7 @@ import { optional, parseCommandArgs, parseCount, parsePrecision } from '../optio
 import { UsageError } from '../usage-error.js';
 
 export const benchRunHelp = `Usage: embedq ${RUN_COMMAND} --engine embedq|peer --chunks N --batch-size B --precision P
-                        [--threads T] [--max-batch-tokens N] [--model-dir DIR]
+                        [--sessions S] [--threads T] [--max-batch-tokens N] [--model-dir DIR]
 
 Internal: measures one run in this process for 'embedq bench', which spawns it. The result
 goes to the parent over IPC, or to stdout as JSON when there is no IPC channel.
@@ -19,6 +19,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     chunks: { type: 'string' },
     'batch-size': { type: 'string' },
     precision: { type: 'string' },
+    sessions: { type: 'string' },
     threads: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
     'model-dir': { type: 'string' },
@@ -31,6 +32,8 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     values[flag] ?? fail(`--${flag} is required`);
   const engine =
     ENGINES.find((e) => e === need('engine')) ?? fail(`--engine must be one of ${ENGINES.join(', ')}`);
+  const sessions =
+    values.sessions === undefined ? undefined : parseCount(RUN_COMMAND, 'sessions', values.sessions);
   const threads =
     values.threads === undefined ? undefined : parseCount(RUN_COMMAND, 'threads', values.threads);
   const tokens = values['max-batch-tokens'];
@@ -42,6 +45,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     chunks: parseCount(RUN_COMMAND, 'chunks', need('chunks')),
     batchSize: parseCount(RUN_COMMAND, 'batch-size', need('batch-size')),
     precision: parsePrecision(RUN_COMMAND, need('precision')),
+    ...optional('sessions', sessions),
     ...optional('threads', threads),
     ...optional('maxBatchTokens', maxBatchTokens),
     ...optional('modelDir', modelDir === undefined ? undefined : resolve(cwd, modelDir)),
@@ -64,7 +68,10 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
     message = { ok: false, error: describeError(error, context.env.debug) };
   }
   if (process.send === undefined) {
-    context.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
+    // Waits until it is written: a pipe takes 64 KB at once and process.exit would cut the rest.
+    await new Promise<void>((done) =>
+      context.stdout.write(`${JSON.stringify(message, null, 2)}\n`, () => done()),
+    );
   } else {
     await new Promise<void>((done, fail) => {
       process.send?.(message, undefined, {}, (error) => (error === null ? done() : fail(error)));

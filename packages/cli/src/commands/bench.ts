@@ -32,7 +32,7 @@ export const DEFAULT_BATCH_SIZE = 64;
 export const MIN_BATCH_TOKENS = 256;
 
 export const benchHelp = `Usage: embedq bench [--chunks N] [--batch-size B] [--precision P] [--peer] [--json FILE]
-                    [--threads T] [--max-batch-tokens N] [--repeat R] [--model-dir DIR]
+                    [--sessions S] [--threads T] [--max-batch-tokens N] [--repeat R] [--model-dir DIR]
        embedq bench --matrix [--peer] [--repeat R] [--out DIR] [--precision P] [--json FILE]
        embedq bench --matrix --from-json FILE [--out DIR]
 
@@ -48,6 +48,7 @@ Options:
   --precision P     fp32 or int8 (default int8; the peer runs q8 or fp32 to match)
   --peer            also measure the transformers.js feature-extraction pipeline (mean
                     pooling, normalised) on the same chunks, and report the ratios
+  --sessions S      embedq: ONNX Runtime sessions run side by side (default: the embedder's)
   --threads T       embedq: ONNX Runtime threads per session (default: the embedder's)
   --max-batch-tokens N
                     embedq: most padded tokens per inference batch, the memory bound
@@ -74,6 +75,7 @@ export interface BenchArgs {
   readonly precision: Precision;
   readonly peer: boolean;
   readonly repeat: number;
+  readonly sessions: number | undefined;
   readonly threads: number | undefined;
   readonly maxBatchTokens: number | undefined;
   /** Absolute. */
@@ -91,6 +93,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     'batch-size': { type: 'string' },
     precision: { type: 'string' },
     peer: { type: 'boolean' },
+    sessions: { type: 'string' },
     threads: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
     repeat: { type: 'string' },
@@ -123,6 +126,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     precision: values.precision === undefined ? 'int8' : parsePrecision(NAME, values.precision),
     peer: values.peer === true,
     repeat: count('repeat', values.repeat) ?? (matrix ? DEFAULT_MATRIX_REPEAT : 1),
+    sessions: count('sessions', values.sessions),
     threads: count('threads', values.threads),
     maxBatchTokens: count('max-batch-tokens', values['max-batch-tokens'], MIN_BATCH_TOKENS),
     json: path(values.json),
@@ -170,6 +174,7 @@ async function runSingleBench(
   const embedqSpec: RunSpec = {
     engine: 'embedq',
     ...base,
+    ...optional('sessions', args.sessions),
     ...optional('threads', args.threads),
     ...optional('maxBatchTokens', args.maxBatchTokens),
   };
@@ -208,6 +213,7 @@ async function runMatrixBench(
     precision: args.precision,
     baseChunks: args.chunks,
     peer: args.peer,
+    ...optional('sessions', args.sessions),
     ...optional('threads', args.threads),
     ...optional('maxBatchTokens', args.maxBatchTokens),
     ...optional('modelDir', args.modelDir),
@@ -224,6 +230,7 @@ async function runMatrixBench(
       repeat: args.repeat,
       baseChunks: args.chunks,
       peer: args.peer,
+      ...optional('sessions', args.sessions),
       ...optional('threads', args.threads),
       ...optional('maxBatchTokens', args.maxBatchTokens),
     },

@@ -1,3 +1,4 @@
+import { FUSED_INPUTS, FUSED_OUTPUT } from '../graph-io.js';
 import { DataType, GraphBuilder, MICROSOFT_DOMAIN, type ValueInfo } from '../onnx/graph-builder.js';
 import { quantizePerColumn } from '../quantize/quantize-per-column.js';
 import { BERT_CONFIG, type BertWeights, type Dense, type LayerNormWeights } from './bert-weights.js';
@@ -24,9 +25,6 @@ export interface FusedGraphOptions {
   /** Adds every linear layer's input as a graph output (used to find outlier channels). fp32 only. */
   readonly exposeLinearInputs?: boolean;
 }
-
-export const FUSED_INPUTS = { ids: 'input_ids', mask: 'attention_mask' } as const;
-export const FUSED_OUTPUT = 'sentence_embedding';
 
 const epsilon = { float: BERT_CONFIG.layerNormEpsilon };
 

@@ -1,13 +1,8 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import type { BertWeights } from '../bert/bert-weights.js';
-import {
-  buildFusedGraph,
-  FUSED_INPUTS,
-  type LinearPart,
-  linearInputName,
-  linearName,
-} from '../bert/fused-graph.js';
+import { buildFusedGraph, type LinearPart, linearInputName, linearName } from '../bert/fused-graph.js';
+import { FUSED_INPUTS } from '../graph-io.js';
 
 /**
  * A channel is an outlier when its largest |activation| exceeds this many times the median

@@ -1,0 +1,27 @@
+/** Messages between the embedder and its inference threads (`inference-thread.ts`). */
+
+export interface InferenceThreadData {
+  readonly modelPath: string;
+  readonly threads: number;
+  readonly limits: { readonly maxBatchSize: number; readonly maxBatchTokens: number };
+  readonly padId: number;
+}
+
+/** Embedder -> thread: one padded batch to run, or the order to release the session and exit. */
+export type ToThread =
+  | {
+      readonly type: 'run';
+      readonly ids: Int32Array;
+      readonly mask: Int32Array;
+      readonly rows: number;
+      readonly columns: number;
+      readonly tokens: number;
+    }
+  | { readonly type: 'close' };
+
+/** Thread -> embedder. A thread runs one batch at a time, so a result needs no id. */
+export type FromThread =
+  | { readonly type: 'ready' }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'result'; readonly vectors: Float32Array }
+  | { readonly type: 'error'; readonly message: string };

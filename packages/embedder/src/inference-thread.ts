@@ -1,0 +1,37 @@
+/**
+ * Entry of one inference thread: a single ONNX Runtime session that runs the batches the embedder
+ * posts, one at a time. onnxruntime-node's run blocks the thread that calls it, so sessions that
+ * run side by side need threads of their own.
+ */
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import type { FromThread, InferenceThreadData, ToThread } from './inference-thread-protocol.js';
+import { ModelSession } from './model-session.js';
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function serve(port: MessagePort, data: InferenceThreadData): Promise<void> {
+  const send = (message: FromThread): void => port.postMessage(message);
+  let session: ModelSession;
+  try {
+    session = await ModelSession.open({ modelPath: data.modelPath, threads: data.threads });
+    await session.reserve(data.limits, data.padId);
+  } catch (error) {
+    send({ type: 'failed', message: describe(error) });
+    port.close();
+    return;
+  }
+  port.on('message', (message: ToThread) => {
+    if (message.type === 'close') {
+      void session.release().finally(() => port.close());
+      return;
+    }
+    session.run(message).then(
+      (vectors) => send({ type: 'result', vectors }),
+      (error: unknown) => send({ type: 'error', message: describe(error) }),
+    );
+  });
+  send({ type: 'ready' });
+}
+
+if (parentPort === null) throw new Error('inference-thread.js runs only as a worker thread');
+await serve(parentPort, workerData as InferenceThreadData);
