@@ -2,7 +2,7 @@
 # One image for every embedq process: it runs the API by default; the worker and the migrations
 # are the same image with another command (see docker-compose.yml).
 #   docker build -t embedq .
-#   docker run embedq node apps/worker/dist/main.js
+#   docker run embedq env MALLOC_MMAP_THRESHOLD_=65536 node apps/worker/dist/main.js
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build

@@ -92,7 +92,7 @@ describe('Procfile', () => {
         'apps/api/dist/main.js',
       ],
     ],
-    ['worker', ['node', 'apps/worker/dist/main.js']],
+    ['worker', ['env', 'MALLOC_MMAP_THRESHOLD_=65536', 'node', 'apps/worker/dist/main.js']],
     ['release', ['node', 'packages/cli/dist/bin.js', 'migrate']],
   ])('%s runs %j', (type, command) => {
     expect(procfile().get(type)).toEqual(command);
