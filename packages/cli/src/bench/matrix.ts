@@ -1,3 +1,4 @@
+import { optional } from '../options.js';
 import { formatCount } from './format.js';
 import type { CellSummary, Precision, Ratios, RunResult, RunSpec } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
@@ -43,11 +44,11 @@ export interface MatrixOptions {
  */
 export function planMatrix(options: MatrixOptions): MatrixCell[] {
   const extra = {
-    ...(options.sessions === undefined ? {} : { sessions: options.sessions }),
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    ...(options.maxBatchTokens === undefined ? {} : { maxBatchTokens: options.maxBatchTokens }),
+    ...optional('sessions', options.sessions),
+    ...optional('threads', options.threads),
+    ...optional('maxBatchTokens', options.maxBatchTokens),
   };
-  const modelDir = options.modelDir === undefined ? {} : { modelDir: options.modelDir };
+  const modelDir = optional('modelDir', options.modelDir);
   const cells = new Map<string, MatrixCell>();
   const add = (engine: 'embedq' | 'peer', chunks: number, batchSize: number, role: CellRole): void => {
     const id = `${engine}-${formatCount(chunks)}-b${batchSize}`;

@@ -1,7 +1,7 @@
 import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
-import { BASE_CHUNKS, type MatrixReport } from './matrix.js';
+import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
 import { PEER_TARGETS, SCALING_TOLERANCE } from './targets.js';
 import { WARM_UP_CHUNKS } from './warm-up.js';
@@ -304,18 +304,14 @@ function engineName(s: CellSummary): string {
   return s.engine === 'peer' ? 'transformers.js' : 'embedq';
 }
 
-function embedqSettings(settings: {
-  readonly sessions?: number | undefined;
-  readonly threads?: number | undefined;
-  readonly maxBatchTokens?: number | undefined;
-}): string {
+function embedqSettings(settings: Pick<MatrixSettings, 'sessions' | 'threads' | 'maxBatchTokens'>): string {
   const { sessions, threads, maxBatchTokens } = settings;
-  const x =
+  const sessionsText =
     sessions === undefined ? "the embedder's default sessions" : `${sessions} ONNX Runtime session(s)`;
-  const t = threads === undefined ? "the embedder's default threads" : `${threads} thread(s) each`;
-  const m =
+  const threadsText = threads === undefined ? "the embedder's default threads" : `${threads} thread(s) each`;
+  const budgetText =
     maxBatchTokens === undefined
       ? 'default token budget'
       : `at most ${maxBatchTokens} padded tokens per batch`;
-  return `${x}, ${t}, ${m}`;
+  return `${sessionsText}, ${threadsText}, ${budgetText}`;
 }
