@@ -12,6 +12,7 @@
  */
 import type { Precision } from '@embedq/embedder';
 import type { Spread, Timings } from './percentiles.js';
+import type { SettledRssSample } from './settled-rss.js';
 
 export type { Precision };
 
@@ -34,6 +35,8 @@ export interface RunSpec {
   readonly maxBatchTokens?: number;
   /** The built model folder; the repository's `models/` when absent. */
   readonly modelDir?: string;
+  /** embedq only: chunks between settled RSS samples (see SettledRssSampler); none when absent. */
+  readonly settleEvery?: number;
 }
 
 /** Resident set size after a batch finished. */
@@ -66,6 +69,8 @@ export interface RunResult {
   /** Per-batch times (embedq: the ONNX Runtime run; peer: the whole pipeline call). */
   readonly batchMs: Timings;
   readonly rssSamples: readonly RssSample[];
+  /** RSS right after a full garbage collection, every `spec.settleEvery` chunks and at the end. */
+  readonly settledRss?: readonly SettledRssSample[];
   /** Library versions as loaded in the child (e.g. onnxruntime-node, @huggingface/transformers). */
   readonly versions: Readonly<Record<string, string>>;
 }

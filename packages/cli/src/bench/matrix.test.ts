@@ -117,6 +117,22 @@ describe('assembleMatrixReport', () => {
     expect(report.baseline.secondsPer10k).toBeCloseTo(10_000 / 103);
   });
 
+  it('checks growth on the settled RSS samples', async () => {
+    const report = await fixtureReport();
+    // The fixture settles every 5k: in the 20k runs at 5k, 10k, 15k and 20k.
+    const largest = report.cells.find((c) => c.id === 'embedq-20k-b64');
+    expect(largest?.runs[0]?.settledRss?.map((s) => s.chunks)).toEqual([5056, 10_048, 15_040, 20_000]);
+    const early = largest?.runs.map((r) => r.settledRss?.[0]?.rssMB ?? 0).sort((a, b) => a - b);
+    expect(report.scaling.rss.earlyMB).toBe(early?.[1]);
+    expect(report.cells.find((c) => c.id === 'peer-10k-b64')?.runs[0]?.settledRss).toBeUndefined();
+  });
+
+  it('finds growth when the settled RSS creeps', async () => {
+    const report = await fixtureReport({ creepMBPer10k: 3 });
+    expect(report.scaling.rss.endMB).toBeGreaterThan(report.scaling.rss.earlyMB ?? Infinity);
+    expect(report.scaling.rss.noGrowth).toBe(false);
+  });
+
   it('has no peer comparison without the peer', async () => {
     expect((await fixtureReport({ peer: false })).peer).toBeUndefined();
   });

@@ -11,6 +11,8 @@ export const BASE_CHUNKS = 10_000;
 export const BATCH_SIZES = [32, 64, 128] as const;
 export const SCALING_FACTORS = [0.1, 0.5, 1, 2] as const;
 export const SCALING_BATCH_SIZE = 64;
+/** The growth check compares RSS in the largest run at this fraction of the base (5k) with its end. */
+const EARLY_RSS_FACTOR = 0.5;
 export const DEFAULT_MATRIX_REPEAT = 3;
 
 export type CellRole = 'batch-size' | 'scaling' | 'peer';
@@ -44,6 +46,8 @@ export interface MatrixOptions {
  */
 export function planMatrix(options: MatrixOptions): MatrixCell[] {
   const extra = {
+    // Settled RSS samples at the early mark of the growth check (5k) and its multiples.
+    settleEvery: scaled(options.baseChunks, EARLY_RSS_FACTOR),
     ...optional('sessions', options.sessions),
     ...optional('threads', options.threads),
     ...optional('maxBatchTokens', options.maxBatchTokens),
@@ -148,7 +152,10 @@ export interface ScalingCheck {
   readonly chunksPerSecRatio: number;
   /** The ratio is within SCALING_TOLERANCE of 1: cost grows linearly with work. */
   readonly linear: boolean;
-  /** In the largest run: RSS when half the base count was done (5k) and at the end (20k). */
+  /**
+   * In the largest run: settled RSS (right after a full garbage collection, see SettledRssSampler)
+   * when half the base count was done (5k) and at the end (20k).
+   */
   readonly rss: {
     readonly earlyChunks: number;
     readonly endChunks: number;
@@ -252,10 +259,10 @@ export function assembleMatrixReport(input: {
   const large = series[series.length - 1];
   if (small === undefined || large === undefined) throw new Error('the matrix has no scaling cells');
   const largeCell = find(cells, (c) => c.id === large.cell);
-  const earlyChunks = scaled(base, 0.5);
+  const earlyChunks = scaled(base, EARLY_RSS_FACTOR);
   const perRun = largeCell.runs.map((run) => ({
-    earlyMB: rssAt(run.rssSamples, earlyChunks),
-    endMB: run.rssSamples[run.rssSamples.length - 1]?.rssMB,
+    earlyMB: rssAt(run.settledRss ?? [], earlyChunks),
+    endMB: run.settledRss?.[run.settledRss.length - 1]?.rssMB,
   }));
   const earlyMB = medianOf(perRun.map((r) => r.earlyMB));
   const endMB = medianOf(perRun.map((r) => r.endMB));

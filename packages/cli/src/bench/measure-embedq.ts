@@ -6,6 +6,7 @@ import { BatchRecorder, rssMB } from './batch-recorder.js';
 import type { RunResult, RunSpec } from './interfaces.js';
 import { onnxruntimeNodeVersion } from './package-version.js';
 import { runResult } from './run-result.js';
+import { SettledRssSampler } from './settled-rss.js';
 import { WARM_UP_CHUNKS, WARM_UP_SEED } from './warm-up.js';
 
 /** One embedq run, in this process: load, warm up, embed the seed chunks with embedStream. */
@@ -28,6 +29,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
 
     const recorder = new BatchRecorder({ label, total });
     const seen = new Uint8Array(total);
+    const settled = spec.settleEvery === undefined ? undefined : new SettledRssSampler(spec.settleEvery);
     recorder.start();
     // Chunks are made as the embedder reads them, as a worker receives them job by job: holding all
     // N texts would add the workload's own memory to the RSS being measured. Generating them costs
@@ -35,8 +37,10 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
     for await (const batch of embedder.embedStream(seedChunks(total))) {
       recorder.batch(batch.report);
       check(batch, embedder.dimensions, seen);
+      settled?.after(recorder.chunks);
     }
     recorder.finish();
+    settled?.finish(recorder.chunks);
     const missing = seen.indexOf(0);
     if (missing !== -1) throw new Error(`embedStream never returned chunk ${missing} of ${total}`);
 
@@ -45,6 +49,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
       rssBeforeLoadMB,
       rssAfterLoadMB,
       versions: { 'onnxruntime-node': onnxruntimeNodeVersion() },
+      ...optional('settledRss', settled?.samples),
     });
   } finally {
     await embedder.close();

@@ -30,6 +30,7 @@ export function specToArgs(spec: RunSpec): string[] {
   if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
   if (spec.maxBatchTokens !== undefined) args.push('--max-batch-tokens', String(spec.maxBatchTokens));
   if (spec.modelDir !== undefined) args.push('--model-dir', spec.modelDir);
+  if (spec.settleEvery !== undefined) args.push('--settle-every', String(spec.settleEvery));
   return args;
 }
 

@@ -1,5 +1,6 @@
 import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
 import type { RunResult, RunSpec } from './interfaces.js';
+import type { SettledRssSample } from './settled-rss.js';
 
 /** What an engine measured besides its batches. */
 export interface RunContext {
@@ -7,6 +8,7 @@ export interface RunContext {
   readonly rssBeforeLoadMB: number;
   readonly rssAfterLoadMB: number;
   readonly versions: Record<string, string>;
+  readonly settledRss?: readonly SettledRssSample[];
 }
 
 /** One run's result from its finished recorder; peak RSS is read now, at the end of the run. */

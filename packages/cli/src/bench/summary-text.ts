@@ -52,7 +52,7 @@ export function renderMatrixSummary(report: MatrixReport): string {
       0,
     )} MB`,
     `scaling: chunks/s ${formatCount(rss.endChunks)} vs ${formatCount(report.scaling.series[0]?.chunks ?? 0)}: ` +
-      `${formatRatio(report.scaling.chunksPerSecRatio)} (${report.scaling.linear ? 'linear' : `NOT within ${SCALING_TOLERANCE * 100}%`}); RSS after ${formatCount(rss.earlyChunks)}: ${mb(rss.earlyMB)}, ` +
+      `${formatRatio(report.scaling.chunksPerSecRatio)} (${report.scaling.linear ? 'linear' : `NOT within ${SCALING_TOLERANCE * 100}%`}); settled RSS after ${formatCount(rss.earlyChunks)}: ${mb(rss.earlyMB)}, ` +
       `after ${formatCount(rss.endChunks)}: ${mb(rss.endMB)} (${rss.noGrowth === undefined ? 'n/a' : rss.noGrowth ? 'no growth' : 'GREW'})`,
     `vs PyTorch seed baseline: ${formatRatio(report.baseline.speedup)} chunks/s, ${formatRatio(report.baseline.memoryRatio)} peak RSS`,
   ];

@@ -23,6 +23,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     threads: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
     'model-dir': { type: 'string' },
+    'settle-every': { type: 'string' },
   });
   const fail = (message: string): never => {
     throw new UsageError(`${RUN_COMMAND}: ${message}`, { command: RUN_COMMAND });
@@ -40,6 +41,8 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
   const maxBatchTokens =
     tokens === undefined ? undefined : parseCount(RUN_COMMAND, 'max-batch-tokens', tokens);
   const modelDir = values['model-dir'];
+  const settle = values['settle-every'];
+  const settleEvery = settle === undefined ? undefined : parseCount(RUN_COMMAND, 'settle-every', settle);
   return {
     engine,
     chunks: parseCount(RUN_COMMAND, 'chunks', need('chunks')),
@@ -49,6 +52,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     ...optional('threads', threads),
     ...optional('maxBatchTokens', maxBatchTokens),
     ...optional('modelDir', modelDir === undefined ? undefined : resolve(cwd, modelDir)),
+    ...optional('settleEvery', settleEvery),
   };
 }
 

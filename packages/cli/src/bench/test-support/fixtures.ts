@@ -1,5 +1,6 @@
 import type { RunResult, RunSpec } from '../interfaces.js';
 import type { MachineInfo } from '../machine-info.js';
+import { SettledRssSampler } from '../settled-rss.js';
 
 export const MACHINE: MachineInfo = {
   cpuModel: 'AMD EPYC 7B13',
@@ -20,7 +21,15 @@ export const MACHINE: MachineInfo = {
  */
 export function fakeRun(
   spec: RunSpec,
-  figures: { chunksPerSec: number; peakRssMB: number; plateauMB?: number; dropMB?: number; p50?: number },
+  figures: {
+    chunksPerSec: number;
+    peakRssMB: number;
+    plateauMB?: number;
+    dropMB?: number;
+    /** RSS added per 10k chunks done, on top of the plateau. */
+    creepMBPer10k?: number;
+    p50?: number;
+  },
 ): RunResult {
   const seconds = spec.chunks / figures.chunksPerSec;
   const batches = Math.ceil(spec.chunks / spec.batchSize);
@@ -32,9 +41,18 @@ export function fakeRun(
     return {
       chunks,
       seconds: chunks / figures.chunksPerSec,
-      rssMB: 100 + (plateau - 100) * ramp - (last ? (figures.dropMB ?? 0) : 0),
+      rssMB:
+        100 +
+        (plateau - 100) * ramp +
+        ((figures.creepMBPer10k ?? 0) * chunks) / 10_000 -
+        (last ? (figures.dropMB ?? 0) : 0),
     };
   });
+  // Settled samples sit 5 MB under the per-batch ones (no garbage), taken where the sampler would.
+  const settler =
+    spec.settleEvery === undefined ? undefined : new SettledRssSampler(spec.settleEvery, () => {});
+  for (const s of rssSamples) settler?.after(s.chunks, () => s.rssMB - 5);
+  settler?.finish(spec.chunks, () => (rssSamples[rssSamples.length - 1]?.rssMB ?? 0) - 5);
   const p50 = figures.p50 ?? (spec.batchSize / figures.chunksPerSec) * 1000;
   return {
     spec,
@@ -50,6 +68,7 @@ export function fakeRun(
     paddedTokens: spec.chunks * 70,
     batchMs: { count: batches, mean: p50, p50, p90: p50 * 1.2, p99: p50 * 1.5, max: p50 * 2 },
     rssSamples,
+    ...(settler === undefined ? {} : { settledRss: settler.samples }),
     versions: { 'onnxruntime-node': '1.30.0' },
   };
 }

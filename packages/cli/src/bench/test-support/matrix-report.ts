@@ -1,10 +1,11 @@
+import { optional } from '../../options.js';
 import type { RunSpec } from '../interfaces.js';
 import { assembleMatrixReport, type MatrixReport, planMatrix, runMatrix } from '../matrix.js';
 import { fakeRun, MACHINE } from './fixtures.js';
 
 /** A full 10k matrix with the peer, 3 repeats, from fixed fake runs. */
 export async function fixtureReport(
-  options: { peer?: boolean; baseChunks?: number } = {},
+  options: { peer?: boolean; baseChunks?: number; creepMBPer10k?: number } = {},
 ): Promise<MatrixReport> {
   const peer = options.peer ?? true;
   const baseChunks = options.baseChunks ?? 10_000;
@@ -17,6 +18,7 @@ export async function fixtureReport(
       chunksPerSec: throughput(spec) + repeat - 1,
       peakRssMB: (spec.engine === 'peer' ? 420 : 200 + spec.batchSize / 4) + repeat,
       dropMB: 2,
+      ...optional('creepMBPer10k', options.creepMBPer10k),
     });
   });
   return assembleMatrixReport({
