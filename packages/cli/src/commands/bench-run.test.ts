@@ -14,8 +14,10 @@ describe('parseBenchRunArgs', () => {
         batchSize: 32,
         precision: 'fp32',
         threads: 1,
+        sessions: 2,
         maxBatchTokens: 2048,
         modelDir: '/m',
+        settleEvery: 5000,
       },
       { engine: 'peer', chunks: 10_000, batchSize: 64, precision: 'int8', modelDir: '/m' },
     ];
@@ -30,5 +32,22 @@ describe('parseBenchRunArgs', () => {
         '/',
       ),
     ).toThrow(UsageError);
+    expect(() =>
+      parseBenchRunArgs(
+        [
+          '--engine',
+          'embedq',
+          '--chunks',
+          '1',
+          '--batch-size',
+          '1',
+          '--precision',
+          'int8',
+          '--settle-every',
+          '0',
+        ],
+        '/',
+      ),
+    ).toThrow(/settle-every/);
   });
 });
