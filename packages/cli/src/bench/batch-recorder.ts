@@ -120,7 +120,7 @@ export class BatchRecorder {
   }
 }
 
-function round(value: number, decimals: number): number {
+export function round(value: number, decimals: number): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
 }

@@ -12,7 +12,6 @@
  */
 import type { Precision } from '@embedq/embedder';
 import type { Spread, Timings } from './percentiles.js';
-import type { SettledRssSample } from './settled-rss.js';
 
 export type { Precision };
 
@@ -47,6 +46,9 @@ export interface RssSample {
   readonly seconds: number;
   readonly rssMB: number;
 }
+
+/** RSS right after a full garbage collection (see SettledRssSampler), when `chunks` chunks were done. */
+export type SettledRssSample = Pick<RssSample, 'chunks' | 'rssMB'>;
 
 /** What one child process reports. */
 export interface RunResult {

@@ -1,6 +1,5 @@
 import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
-import type { RunResult, RunSpec } from './interfaces.js';
-import type { SettledRssSample } from './settled-rss.js';
+import type { RunResult, RunSpec, SettledRssSample } from './interfaces.js';
 
 /** What an engine measured besides its batches. */
 export interface RunContext {

@@ -1,12 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { rssMB } from './batch-recorder.js';
-
-/** RSS once the garbage is collected, when `chunks` chunks were done. */
-export interface SettledRssSample {
-  readonly chunks: number;
-  readonly rssMB: number;
-}
+import { round, rssMB } from './batch-recorder.js';
+import type { SettledRssSample } from './interfaces.js';
 
 /**
  * V8's `gc()`, whether or not the process was started with --expose-gc: the flag set at run time
@@ -59,6 +54,6 @@ export class SettledRssSampler {
 
   #sample(chunks: number, rss: () => number): void {
     this.#collect();
-    this.#samples.push({ chunks, rssMB: Math.round(rss() * 10) / 10 });
+    this.#samples.push({ chunks, rssMB: round(rss(), 1) });
   }
 }

@@ -1,3 +1,4 @@
+import { optional } from '../../options.js';
 import type { RunResult, RunSpec } from '../interfaces.js';
 import type { MachineInfo } from '../machine-info.js';
 import { SettledRssSampler } from '../settled-rss.js';
@@ -68,7 +69,7 @@ export function fakeRun(
     paddedTokens: spec.chunks * 70,
     batchMs: { count: batches, mean: p50, p50, p90: p50 * 1.2, p99: p50 * 1.5, max: p50 * 2 },
     rssSamples,
-    ...(settler === undefined ? {} : { settledRss: settler.samples }),
+    ...optional('settledRss', settler?.samples),
     versions: { 'onnxruntime-node': '1.30.0' },
   };
 }
