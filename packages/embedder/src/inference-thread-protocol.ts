@@ -11,8 +11,8 @@ export interface InferenceThreadData {
 export type ToThread =
   | {
       readonly type: 'run';
-      readonly ids: Int32Array;
-      readonly mask: Int32Array;
+      readonly ids: Int32Array<ArrayBuffer>;
+      readonly mask: Int32Array<ArrayBuffer>;
       readonly rows: number;
       readonly columns: number;
       readonly tokens: number;
@@ -23,5 +23,5 @@ export type ToThread =
 export type FromThread =
   | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly message: string }
-  | { readonly type: 'result'; readonly vectors: Float32Array }
+  | { readonly type: 'result'; readonly vectors: Float32Array<ArrayBuffer> }
   | { readonly type: 'error'; readonly message: string };

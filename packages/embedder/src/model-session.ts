@@ -39,7 +39,7 @@ export class ModelSession implements BatchRunner {
   }
 
   /** Returns rows x dimensions floats, row-major. */
-  async run(batch: PaddedBatch): Promise<Float32Array> {
+  async run(batch: PaddedBatch): Promise<Float32Array<ArrayBuffer>> {
     const shape = [batch.rows, batch.columns];
     const result = await this.session.run({
       [FUSED_INPUTS.ids]: new ort.Tensor('int32', batch.ids, shape),
@@ -51,7 +51,8 @@ export class ModelSession implements BatchRunner {
         `the model returned ${output?.dims.join('x') ?? 'nothing'}, expected ${batch.rows}x${this.dimensions}`,
       );
     }
-    return output.data as Float32Array;
+    // onnxruntime-node copies each output into an ArrayBuffer of its own, which can be transferred.
+    return output.data as Float32Array<ArrayBuffer>;
   }
 
   /**
