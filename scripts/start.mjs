@@ -18,6 +18,7 @@ const entry = (path) => {
 const cli = entry('packages/cli/dist/bin.js');
 const api = entry('apps/api/dist/main.js');
 const worker = entry('apps/worker/dist/main.js');
+const { PROCESS_RUNTIMES, runtimeEnv } = await import(entry('packages/config/dist/index.js'));
 
 // Local keys when none are set (docker-compose uses the same); deployments must set their own,
 // the API refuses to start without API_KEYS.
@@ -33,24 +34,16 @@ if (!env.API_KEYS) {
 const migrated = spawnSync(process.execPath, [cli, 'migrate'], { stdio: 'inherit' });
 if (migrated.status !== 0) process.exit(migrated.status ?? 1);
 
-// The API runs as the Procfile's web command does. Its V8 young generation stays small (2 MB
-// semi-spaces): its requests are small and short, and the default lets RSS grow ~15 MB under load.
-// Small semi-spaces promote more short-lived objects, and V8 then let old space fill with them
-// (heap 28 MB live, 72 MB used, RSS 213 MB late in a 50k-chunk load); --optimize-for-size collects
-// sooner (peak 175 MB against 189 MB in the same 50k load, search latency unchanged).
-// A fixed glibc mmap threshold hands blocks of 64 KB and more back to the system when freed: what
-// ONNX Runtime allocates only while it loads the model is not kept (API peak RSS 194 -> 180 MB).
-// The worker gets the same threshold: each of its session threads loads the model, and without
-// it the worker peaked at 302-305 MB over 10k-chunk loads, with it at 280 MB.
+// The API and the worker run as the Procfile's web and worker commands do: Node flags and
+// environment from PROCESS_RUNTIMES (packages/config/src/process-runtime.ts says why).
 const children = [
-  [
-    'api',
-    ['--max-semi-space-size=2', '--optimize-for-size', api],
-    { MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '65536' },
-  ],
-  ['worker', [worker], { MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '65536' }],
-].map(([name, args, extraEnv]) => {
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  ['api', PROCESS_RUNTIMES.web, api],
+  ['worker', PROCESS_RUNTIMES.worker, worker],
+].map(([name, runtime, script]) => {
+  const child = spawn(process.execPath, [...runtime.nodeFlags, script], {
+    stdio: 'inherit',
+    env: runtimeEnv(runtime, env),
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`[start] the ${name} exited (${signal ?? `code ${code}`}); stopping the rest\n`);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROCESS_RUNTIMES, procfileCommand } from '@embedq/config';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,18 +82,8 @@ describe('Procfile', () => {
   });
 
   it.each([
-    [
-      'web',
-      [
-        'env',
-        'MALLOC_MMAP_THRESHOLD_=65536',
-        'node',
-        '--max-semi-space-size=2',
-        '--optimize-for-size',
-        'apps/api/dist/main.js',
-      ],
-    ],
-    ['worker', ['env', 'MALLOC_MMAP_THRESHOLD_=65536', 'node', 'apps/worker/dist/main.js']],
+    ['web', procfileCommand(PROCESS_RUNTIMES.web, 'apps/api/dist/main.js')],
+    ['worker', procfileCommand(PROCESS_RUNTIMES.worker, 'apps/worker/dist/main.js')],
     ['release', ['node', 'packages/cli/dist/bin.js', 'migrate']],
   ])('%s runs %j', (type, command) => {
     expect(procfile().get(type)).toEqual(command);

@@ -16,5 +16,6 @@ export type {
   ServiceConfig,
   WorkerConfig,
 } from './interfaces.js';
+export { PROCESS_RUNTIMES, type ProcessRuntime, procfileCommand, runtimeEnv } from './process-runtime.js';
 export { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, serviceConfigFromEnv } from './service-config.js';
 export { reconcilerConfigFromEnv, workerConfigFromEnv } from './worker-config.js';
