@@ -50,6 +50,12 @@ export interface RssSample {
 /** RSS right after a full garbage collection (see SettledRssSampler), when `chunks` chunks were done. */
 export type SettledRssSample = Pick<RssSample, 'chunks' | 'rssMB'>;
 
+/** How Node ran a run's process: its flags (`process.execArgv`) and glibc malloc tunables (`MALLOC_*`). */
+export interface RunRuntime {
+  readonly nodeFlags: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** What one child process reports. */
 export interface RunResult {
   readonly spec: RunSpec;
@@ -75,6 +81,8 @@ export interface RunResult {
   readonly settledRss?: readonly SettledRssSample[];
   /** Library versions as loaded in the child (e.g. onnxruntime-node, @huggingface/transformers). */
   readonly versions: Readonly<Record<string, string>>;
+  /** Absent in reports written before it was recorded. */
+  readonly runtime?: RunRuntime;
 }
 
 /** Repeated runs of one cell, summarised. Scalar fields are medians over the runs. */

@@ -70,6 +70,14 @@ describe('renderMarkdown', () => {
     expect(summary).toContain('| peak RSS, worst embedq cell | < 300 MB | 233 MB | pass |');
   });
 
+  it('says how Node ran each engine, as the runs recorded it', async () => {
+    const method = section(renderMarkdown(await fixtureReport()), 'Method');
+    expect(method).toContain(
+      "- Node runtime: embedq runs as the Procfile's worker command does, `node --max-semi-space-size=2` " +
+        'with `MALLOC_MMAP_THRESHOLD_=65536`; the peer as its users run it, `node` with no malloc tunables.',
+    );
+  });
+
   it('flags a scaled smoke matrix and leaves the peer out when it did not run', async () => {
     const md = renderMarkdown(await fixtureReport({ peer: false, baseChunks: 200 }));
     expect(md).toContain('**Scaled matrix**');

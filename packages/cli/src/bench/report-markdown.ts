@@ -1,5 +1,5 @@
 import { formatCount, formatNumber, formatRatio } from './format.js';
-import type { CellSummary } from './interfaces.js';
+import type { CellSummary, Engine, RunRuntime } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
@@ -109,12 +109,14 @@ export function renderMarkdown(report: MatrixReport): string {
             '(tokenize, run, pool).',
         ]
       : []),
+    ...runtimeLines(report),
     '- Peak RSS: `process.resourceUsage().maxRSS` of the run process when it finished (model load included). ' +
       'RSS (`process.memoryUsage.rss()`) is also sampled after every batch. Settled RSS is sampled right after a ' +
-      'full garbage collection (`gc()`), at every multiple of half the base (5k) and at the end of an embedq run: ' +
-      'the per-batch samples also hold garbage V8 has not collected yet (texts a sort window held for a few ' +
-      'seconds die in old space), which swings them by several MB, so the growth check compares settled samples. ' +
-      'Each collection takes a few ms of the timed run. MB means MiB.',
+      'full garbage collection (`gc()`) with no batch in flight: an embedq run embeds its chunks as streams of ' +
+      'half the base (5k) and samples between them and at the end, as a worker stands between jobs. The ' +
+      'per-batch samples also hold garbage V8 has not collected yet (texts a sort window held for a few seconds ' +
+      'die in old space) and the batches in flight, which swing them by several MB, so the growth check compares ' +
+      'settled samples. Each collection and each drained stream costs a few ms of the timed run. MB means MiB.',
     `- Repeats: ${settings.repeat} rounds, interleaved: each round runs every cell once, and a cell shorter than ` +
       'the base ceil(sqrt(base / chunks)) times (1k: 4, 5k: 2), its runs spread over the round; the round is ' +
       "rotated by one each time. A 3-second run samples the machine's drift (+-10% over seconds) where a " +
@@ -306,6 +308,25 @@ function mb(value: number | undefined): string {
 
 function engineName(s: CellSummary): string {
   return s.engine === 'peer' ? 'transformers.js' : 'embedq';
+}
+
+/** How Node ran each engine's processes, as the runs recorded it (absent in older reports). */
+function runtimeLines(report: MatrixReport): string[] {
+  const ranWith = (engine: Engine): RunRuntime | undefined =>
+    report.cells.find((c) => c.summary.engine === engine)?.runs.find((r) => r.runtime !== undefined)?.runtime;
+  const embedq = ranWith('embedq');
+  if (embedq === undefined) return [];
+  const peer = ranWith('peer');
+  return [
+    `- Node runtime: embedq runs as the Procfile's worker command does, ${describeRuntime(embedq)}` +
+      (peer === undefined ? '.' : `; the peer as its users run it, ${describeRuntime(peer)}.`),
+  ];
+}
+
+function describeRuntime(runtime: RunRuntime): string {
+  const command = ['node', ...runtime.nodeFlags].join(' ');
+  const env = Object.entries(runtime.env).map(([name, value]) => `\`${name}=${value}\``);
+  return `\`${command}\`${env.length === 0 ? ' with no malloc tunables' : ` with ${env.join(', ')}`}`;
 }
 
 function embedqSettings(settings: Pick<MatrixSettings, 'sessions' | 'threads' | 'maxBatchTokens'>): string {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { RunResult, RunSpec } from './interfaces.js';
+import { PROCESS_RUNTIMES, type ProcessRuntime, runtimeEnv } from '@embedq/config';
+import type { Engine, RunResult, RunSpec } from './interfaces.js';
 
 /** The hidden subcommand that measures one run; see commands/bench-run.ts. */
 export const RUN_COMMAND = 'bench-run';
@@ -35,14 +36,25 @@ export function specToArgs(spec: RunSpec): string[] {
 }
 
 /**
+ * How Node runs an engine's child: embedq as the worker dyno runs it (the Procfile's flags and
+ * environment), so the report measures the engine as deployed; the peer as a plain `node`
+ * process, as its users run it.
+ */
+export function childRuntime(engine: Engine): ProcessRuntime {
+  return engine === 'embedq' ? PROCESS_RUNTIMES.worker : { nodeFlags: [], env: {} };
+}
+
+/**
  * Measures one run in a fresh Node process (`node dist/bin.js bench-run ...`), so its peak RSS
  * is that process's alone and no run inherits another's heap, JIT state or thread pools.
  * The child's stdout and stderr both go to this process's stderr; the result comes over IPC.
  */
 export function runChild(spec: RunSpec, binPath: string = defaultBinPath()): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, RUN_COMMAND, ...specToArgs(spec)], {
+    const runtime = childRuntime(spec.engine);
+    const child = spawn(process.execPath, [...runtime.nodeFlags, binPath, RUN_COMMAND, ...specToArgs(spec)], {
       stdio: ['ignore', process.stderr.fd, 'inherit', 'ipc'],
+      env: runtimeEnv(runtime, process.env),
     });
     let message: ChildMessage | undefined;
     child.on('message', (m) => {

@@ -1,5 +1,5 @@
 import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
-import type { RunResult, RunSpec, SettledRssSample } from './interfaces.js';
+import type { RunResult, RunRuntime, RunSpec, SettledRssSample } from './interfaces.js';
 
 /** What an engine measured besides its batches. */
 export interface RunContext {
@@ -23,6 +23,18 @@ export function runResult(spec: RunSpec, recorder: BatchRecorder, context: RunCo
     paddedTokens: recorder.paddedTokens,
     batchMs: recorder.timings,
     rssSamples: recorder.samples,
+    runtime: currentRuntime(),
     ...context,
   };
+}
+
+/** This process's Node flags and the glibc malloc tunables in its environment. */
+export function currentRuntime(
+  execArgv: readonly string[] = process.execArgv,
+  env: NodeJS.ProcessEnv = process.env,
+): RunRuntime {
+  const malloc = Object.entries(env).filter(
+    (entry): entry is [string, string] => entry[0].startsWith('MALLOC_') && entry[1] !== undefined,
+  );
+  return { nodeFlags: [...execArgv], env: Object.fromEntries(malloc.sort(([a], [b]) => a.localeCompare(b))) };
 }

@@ -18,8 +18,9 @@ export function fullGarbageCollection(): () => void {
  * Samples RSS right after a full garbage collection every `every` chunks and at the end. The RSS
  * sampled after each batch also holds whatever garbage V8 has not collected yet: texts a sort
  * window held for a few seconds are promoted and die in old space, so it rises by several MB and
- * falls at V8's next full collection. A settled sample holds only what the process keeps (the
- * live heap, ONNX Runtime's arenas, the allocator's free lists), which is what would creep.
+ * falls at V8's next full collection. A settled sample, taken when no batch is in flight (the
+ * bench calls `after` between streams), holds only what the process keeps: the live heap, ONNX
+ * Runtime's arenas, the allocator's free lists. That is what would creep.
  * Each collection takes a few milliseconds of the timed run.
  */
 export class SettledRssSampler {
@@ -36,7 +37,7 @@ export class SettledRssSampler {
     this.#next = every;
   }
 
-  /** Call after each batch with the chunks done so far. */
+  /** Call with the chunks done so far; samples once `every` more chunks are done. */
   after(chunks: number, rss: () => number = rssMB): void {
     if (chunks < this.#next) return;
     this.#sample(chunks, rss);

@@ -1,6 +1,7 @@
 import { optional } from '../../options.js';
 import type { RunResult, RunSpec } from '../interfaces.js';
 import type { MachineInfo } from '../machine-info.js';
+import { childRuntime } from '../run-child.js';
 import { SettledRssSampler } from '../settled-rss.js';
 
 export const MACHINE: MachineInfo = {
@@ -49,11 +50,18 @@ export function fakeRun(
         (last ? (figures.dropMB ?? 0) : 0),
     };
   });
-  // Settled samples sit 5 MB under the per-batch ones (no garbage), taken where the sampler would.
+  // Settled samples sit 5 MB under the per-batch ones (no garbage), taken where measureEmbedq
+  // takes them: between streams of `settleEvery` chunks, and at the end.
   const settler =
     spec.settleEvery === undefined ? undefined : new SettledRssSampler(spec.settleEvery, () => {});
-  for (const s of rssSamples) settler?.after(s.chunks, () => s.rssMB - 5);
-  settler?.finish(spec.chunks, () => (rssSamples[rssSamples.length - 1]?.rssMB ?? 0) - 5);
+  const rssAt = (chunks: number): number => (rssSamples.find((s) => s.chunks >= chunks)?.rssMB ?? 0) - 5;
+  for (
+    let chunks = spec.settleEvery ?? spec.chunks;
+    chunks < spec.chunks;
+    chunks += spec.settleEvery ?? spec.chunks
+  )
+    settler?.after(chunks, () => rssAt(chunks));
+  settler?.finish(spec.chunks, () => rssAt(spec.chunks));
   const p50 = figures.p50 ?? (spec.batchSize / figures.chunksPerSec) * 1000;
   return {
     spec,
@@ -71,5 +79,6 @@ export function fakeRun(
     rssSamples,
     ...optional('settledRss', settler?.samples),
     versions: { 'onnxruntime-node': '1.30.0' },
+    runtime: childRuntime(spec.engine),
   };
 }
