@@ -7,6 +7,8 @@ import type { PaddedBatch } from './padded-batch.js';
 
 export interface SessionThreadsOptions extends InferenceThreadData {
   readonly sessions: number;
+  /** The thread's script; the compiled inference-thread.js when absent (tests give a stand-in). */
+  readonly entry?: URL;
 }
 
 /**
@@ -43,12 +45,12 @@ class InferenceThread {
     worker.unref();
   }
 
-  static start(data: InferenceThreadData): Promise<InferenceThread> {
+  static start(data: InferenceThreadData, entry: URL = threadEntry()): Promise<InferenceThread> {
     // The thread allocates little on the JavaScript heap (a batch's ids in, its vectors out), so a
     // small young generation keeps its heap from holding megabytes of garbage.
     // No inherited execArgv: the thread needs none of the process's flags, and some (the
     // `--input-type` of a `node -e` script) stop a worker from starting.
-    const worker = new Worker(threadEntry(), {
+    const worker = new Worker(entry, {
       workerData: data,
       execArgv: [],
       resourceLimits: { maxYoungGenerationSizeMb: 2 },
@@ -82,6 +84,11 @@ class InferenceThread {
 
   get idle(): boolean {
     return this.pending === undefined;
+  }
+
+  /** True once the thread died or failed; it runs nothing again. */
+  get dead(): boolean {
+    return this.broken !== undefined;
   }
 
   run(batch: PaddedBatch): Promise<Float32Array> {
@@ -128,39 +135,91 @@ class InferenceThread {
 }
 
 /**
+ * One place for an inference thread that replaces its thread when it dies. The batch the thread
+ * was running fails (a worker's job retries it); the next batch waits for a fresh thread, which
+ * loads the model again (a second or two), instead of every later batch failing until the
+ * process restarts.
+ */
+class ThreadSlot {
+  private busy = false;
+  private restarting: Promise<InferenceThread> | undefined;
+
+  constructor(
+    private thread: InferenceThread,
+    private readonly start: () => Promise<InferenceThread>,
+  ) {}
+
+  get idle(): boolean {
+    return !this.busy;
+  }
+
+  async run(batch: PaddedBatch): Promise<Float32Array> {
+    this.busy = true;
+    try {
+      return await (await this.healthy()).run(batch);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private healthy(): Promise<InferenceThread> {
+    if (!this.thread.dead) return Promise.resolve(this.thread);
+    this.restarting ??= this.start().then(
+      (thread) => {
+        this.restarting = undefined;
+        this.thread = thread;
+        return thread;
+      },
+      (error: unknown) => {
+        // This batch fails with the reason; the next one tries again.
+        this.restarting = undefined;
+        throw error;
+      },
+    );
+    return this.restarting;
+  }
+
+  async close(): Promise<void> {
+    await this.restarting?.catch(() => undefined);
+    await this.thread.close();
+  }
+}
+
+/**
  * Several single-session inference threads. Their sessions share nothing, so no thread ever
  * waits for another: with two 1-thread sessions on two cores, a core lost to another process
  * (the database, the API) slows one batch instead of stalling both halves of every operator, as
  * it does to one session's two intra-op threads.
  */
 export class SessionThreads implements BatchRunner {
-  private constructor(private readonly threads: readonly InferenceThread[]) {}
+  private constructor(private readonly slots: readonly ThreadSlot[]) {}
 
   get capacity(): number {
-    return this.threads.length;
+    return this.slots.length;
   }
 
   static async open(options: SessionThreadsOptions): Promise<SessionThreads> {
-    const { sessions, ...data } = options;
+    const { sessions, entry, ...data } = options;
+    const start = () => InferenceThread.start(data, entry);
     // One after another: loading a model briefly holds several copies of its weights, and
     // sessions loading together would add those peaks up in the process's RSS.
     const threads: InferenceThread[] = [];
     try {
-      for (let i = 0; i < sessions; i++) threads.push(await InferenceThread.start(data));
+      for (let i = 0; i < sessions; i++) threads.push(await start());
     } catch (error) {
       await Promise.all(threads.map((thread) => thread.close()));
       throw error;
     }
-    return new SessionThreads(threads);
+    return new SessionThreads(threads.map((thread) => new ThreadSlot(thread, start)));
   }
 
   run(batch: PaddedBatch): Promise<Float32Array> {
-    const thread = this.threads.find((t) => t.idle);
-    if (thread === undefined) return Promise.reject(new Error(`more than ${this.capacity} batches at once`));
-    return thread.run(batch);
+    const slot = this.slots.find((s) => s.idle);
+    if (slot === undefined) return Promise.reject(new Error(`more than ${this.capacity} batches at once`));
+    return slot.run(batch);
   }
 
   async release(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.close()));
+    await Promise.all(this.slots.map((slot) => slot.close()));
   }
 }
