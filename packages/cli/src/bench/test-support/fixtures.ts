@@ -52,16 +52,14 @@ export function fakeRun(
   });
   // Settled samples sit 5 MB under the per-batch ones (no garbage), taken where measureEmbedq
   // takes them: between streams of `settleEvery` chunks, and at the end.
-  const settler =
-    spec.settleEvery === undefined ? undefined : new SettledRssSampler(spec.settleEvery, () => {});
+  const every = spec.settleEvery;
+  const settler = every === undefined ? undefined : new SettledRssSampler(every, () => {});
   const rssAt = (chunks: number): number => (rssSamples.find((s) => s.chunks >= chunks)?.rssMB ?? 0) - 5;
-  for (
-    let chunks = spec.settleEvery ?? spec.chunks;
-    chunks < spec.chunks;
-    chunks += spec.settleEvery ?? spec.chunks
-  )
-    settler?.after(chunks, () => rssAt(chunks));
-  settler?.finish(spec.chunks, () => rssAt(spec.chunks));
+  if (settler !== undefined && every !== undefined) {
+    for (let chunks = every; chunks < spec.chunks; chunks += every)
+      settler.after(chunks, () => rssAt(chunks));
+    settler.finish(spec.chunks, () => rssAt(spec.chunks));
+  }
   const p50 = figures.p50 ?? (spec.batchSize / figures.chunksPerSec) * 1000;
   return {
     spec,
