@@ -18,6 +18,11 @@ export interface MachineInfo {
   readonly date: string;
   /** `git rev-parse HEAD` of the repository, if it is a git checkout. */
   readonly gitCommit: string | undefined;
+  /**
+   * Whether the checkout differed from that commit (tracked or untracked files outside `reports/`,
+   * which the bench itself writes): then the commit alone does not say what was measured.
+   */
+  readonly gitUncommittedChanges: boolean | undefined;
 }
 
 export function collectMachineInfo(repoRoot: string | undefined, now: Date = new Date()): MachineInfo {
@@ -38,6 +43,7 @@ export function collectMachineInfo(repoRoot: string | undefined, now: Date = new
     transformers: transformersVersion(),
     date: now.toISOString(),
     gitCommit: repoRoot === undefined ? undefined : gitCommit(repoRoot),
+    gitUncommittedChanges: repoRoot === undefined ? undefined : hasUncommittedChanges(repoRoot),
   };
 }
 
@@ -51,14 +57,27 @@ function cpuFlags(): Set<string> {
   }
 }
 
-/** Read-only: `git rev-parse` writes nothing. */
+/** The commit, shortened to `length`, and whether the checkout had changes beyond it. */
+export function describeCommit(machine: MachineInfo, length: number): string {
+  if (machine.gitCommit === undefined) return 'unknown';
+  const commit = machine.gitCommit.slice(0, length);
+  return machine.gitUncommittedChanges === true ? `${commit} with uncommitted changes` : commit;
+}
+
 function gitCommit(cwd: string): string | undefined {
+  return git(cwd, ['rev-parse', 'HEAD'])?.trim();
+}
+
+/** Undefined outside a git checkout. `reports/` is left out: the bench writes its report there. */
+export function hasUncommittedChanges(cwd: string): boolean | undefined {
+  const status = git(cwd, ['status', '--porcelain', '--', '.', ':(exclude,top)reports']);
+  return status === undefined ? undefined : status.trim() !== '';
+}
+
+/** Read-only commands only: `rev-parse` and `status` write nothing. */
+function git(cwd: string, args: readonly string[]): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return undefined;
   }

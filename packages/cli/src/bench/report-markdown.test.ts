@@ -43,6 +43,17 @@ describe('renderMarkdown', () => {
     }
   });
 
+  it('says when the checkout had uncommitted changes', async () => {
+    const report = await fixtureReport();
+    const clean = renderMarkdown(report);
+    expect(clean).not.toContain('uncommitted');
+    const dirty = renderMarkdown({ ...report, machine: { ...report.machine, gitUncommittedChanges: true } });
+    expect(dirty).toContain('commit `0123456789ab with uncommitted changes`');
+    expect(section(dirty, 'Machine')).toContain(
+      '| Git commit | 0123456789abcdef0123456789abcdef01234567 with uncommitted changes |',
+    );
+  });
+
   it('has one results row per cell with medians and ranges', async () => {
     const results = section(renderMarkdown(await fixtureReport()), 'Results');
     const rows = results.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| cell'));

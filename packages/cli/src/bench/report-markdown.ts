@@ -1,6 +1,6 @@
 import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary, Engine, RunRuntime } from './interfaces.js';
-import type { MachineInfo } from './machine-info.js';
+import { describeCommit, type MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
 import { PEER_TARGETS, SCALING_TOLERANCE } from './targets.js';
@@ -23,7 +23,7 @@ export function renderMarkdown(report: MatrixReport): string {
     '# Embedding performance',
     '',
     `Measured by \`pnpm bench\` (\`embedq bench --matrix${settings.peer ? ' --peer' : ''} --repeat ${settings.repeat}\`) ` +
-      `on ${machine.date}, commit \`${machine.gitCommit?.slice(0, 12) ?? 'unknown'}\`. ` +
+      `on ${machine.date}, commit \`${describeCommit(machine, 12)}\`. ` +
       `Precision ${settings.precision}; every figure is the median of a cell's runs: ${settings.repeat} ` +
       'per cell, more for cells shorter than the base (column runs; see Method).',
     '',
@@ -284,7 +284,7 @@ function machineRows(m: MachineInfo): string[] {
     row('onnxruntime-node', m.onnxruntimeNode),
     row('@huggingface/transformers (peer)', m.transformers),
     row('Date', m.date),
-    row('Git commit', m.gitCommit ?? 'unknown'),
+    row('Git commit', describeCommit(m, 40)),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { formatNumber } from './format.js';
+import { describeCommit } from './machine-info.js';
 import type { MatrixReport } from './matrix.js';
 
 /** One bar of a panel. */
@@ -91,7 +92,7 @@ export function renderSvg(report: MatrixReport): string {
     text(
       20,
       height - 14,
-      `${m.cpuModel}, ${m.logicalCpus} CPUs, Node ${m.node}, onnxruntime-node ${m.onnxruntimeNode}, ${m.date.slice(0, 10)}, commit ${m.gitCommit?.slice(0, 10) ?? 'unknown'}`,
+      `${m.cpuModel}, ${m.logicalCpus} CPUs, Node ${m.node}, onnxruntime-node ${m.onnxruntimeNode}, ${m.date.slice(0, 10)}, commit ${describeCommit(m, 10)}`,
       { size: 11, fill: '#6b7280' },
     ),
     '</svg>',

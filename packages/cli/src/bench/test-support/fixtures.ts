@@ -15,6 +15,7 @@ export const MACHINE: MachineInfo = {
   transformers: '4.3.1',
   date: '2026-11-28T12:00:00.000Z',
   gitCommit: '0123456789abcdef0123456789abcdef01234567',
+  gitUncommittedChanges: false,
 };
 
 /**
