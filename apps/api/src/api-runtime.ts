@@ -1,8 +1,13 @@
 import type { ApiConfig } from '@embedq/config';
-import { createEmbedder, type Embedder } from '@embedq/embedder';
+import {
+  createEmbedder,
+  describeInferenceThreadEvent,
+  type Embedder,
+  inferenceThreadEventLevel,
+} from '@embedq/embedder';
 import { JobProducer } from '@embedq/queue';
 import { createPool } from '@embedq/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
 
 /**
@@ -25,6 +30,9 @@ export async function startApi(
   config: ApiConfig,
   options: BuildAppOptions & { embedder?: Embedder } = {},
 ): Promise<ApiRuntime> {
+  // The app's logger exists only once the app is built, after the embedder; threads die only
+  // once batches run, by which time it is set.
+  let log: FastifyBaseLogger | undefined;
   const embedder =
     options.embedder ??
     (await createEmbedder({
@@ -32,6 +40,11 @@ export async function startApi(
       ...API_EMBEDDER_LIMITS,
       sessions: config.embedding.sessions ?? API_DEFAULT_SESSIONS,
       threads: config.embedding.threads ?? API_DEFAULT_THREADS,
+      onInferenceThread: (event) =>
+        log?.[inferenceThreadEventLevel(event)](
+          { inferenceThread: event },
+          describeInferenceThreadEvent(event),
+        ),
     }));
   const pool = createPool({
     url: config.services.databaseUrl,
@@ -47,6 +60,7 @@ export async function startApi(
     prefix: config.services.queuePrefix,
   });
   const app = await buildApp({ config, pool, producer, embedder }, options);
+  log = app.log;
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;
   return {

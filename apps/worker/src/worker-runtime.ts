@@ -1,5 +1,11 @@
 import type { WorkerConfig } from '@embedq/config';
-import { createEmbedder, type Embedder, MODEL_NAME } from '@embedq/embedder';
+import {
+  createEmbedder,
+  describeInferenceThreadEvent,
+  type Embedder,
+  inferenceThreadEventLevel,
+  MODEL_NAME,
+} from '@embedq/embedder';
 import {
   createConsumer,
   EMBED_CHUNKS_JOB,
@@ -45,6 +51,11 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       precision: config.embedding.precision,
       ...(config.embedding.sessions === undefined ? {} : { sessions: config.embedding.sessions }),
       ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
+      onInferenceThread: (event) =>
+        logger[inferenceThreadEventLevel(event)](
+          { inferenceThread: event },
+          describeInferenceThreadEvent(event),
+        ),
     }));
   const pool = createPool({
     url: config.services.databaseUrl,

@@ -11,6 +11,7 @@ import {
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
+  type InferenceThreadEvent,
   type Precision,
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
@@ -45,7 +46,8 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const resolved = resolveEmbedderOptions(options);
   const paths = await modelPath(resolved);
   const tokenizer = await loadTokenizer(paths.tokenizer);
-  return new OnnxEmbedder(resolved, tokenizer, await openRunner(resolved, paths.model, tokenizer.padId));
+  const runner = await openRunner(resolved, paths.model, tokenizer.padId, options.onInferenceThread);
+  return new OnnxEmbedder(resolved, tokenizer, runner);
 }
 
 /** One session on this thread, or `sessions` single-session threads that run batches side by side. */
@@ -53,6 +55,7 @@ async function openRunner(
   options: ResolvedEmbedderOptions,
   modelPath: string,
   padId: number,
+  onThreadEvent: ((event: InferenceThreadEvent) => void) | undefined,
 ): Promise<BatchRunner> {
   if (options.sessions > 1) {
     try {
@@ -63,6 +66,7 @@ async function openRunner(
         sessions: options.sessions,
         limits,
         padId,
+        ...(onThreadEvent === undefined ? {} : { onThreadEvent }),
       });
     } catch (cause) {
       throw new Error('the model failed to load or failed its first run', { cause });

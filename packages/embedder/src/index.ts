@@ -3,6 +3,7 @@ export type { BatchLimits } from './batch-pool.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
 export { EmbedderClosedError } from './errors.js';
+export { describeInferenceThreadEvent, inferenceThreadEventLevel } from './inference-thread-event.js';
 export {
   type BatchReport,
   EMBEDDING_DIMENSIONS,
@@ -10,6 +11,7 @@ export {
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
+  type InferenceThreadEvent,
   MAX_SEQUENCE_LENGTH,
   type Precision,
   type RunReport,

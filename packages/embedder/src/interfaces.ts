@@ -42,7 +42,21 @@ export interface EmbedderOptions {
   readonly maxBatchTokens?: number;
   /** Chunks read ahead and sorted by length before batching; bounds memory for any input size. Default 2048. */
   readonly sortWindow?: number;
+  /**
+   * Told when an inference thread (`sessions` > 1) dies, and when its replacement is ready or
+   * fails to start. The embedder recovers by itself; a long-running process logs these.
+   */
+  readonly onInferenceThread?: (event: InferenceThreadEvent) => void;
 }
+
+/**
+ * A dead inference thread and its replacement. `slot` numbers the threads from 0. The batch a
+ * thread was running when it died fails; the next batch on its slot waits for the replacement.
+ */
+export type InferenceThreadEvent =
+  | { readonly type: 'died'; readonly slot: number; readonly reason: string }
+  | { readonly type: 'replaced'; readonly slot: number; readonly seconds: number }
+  | { readonly type: 'replace-failed'; readonly slot: number; readonly reason: string };
 
 /**
  * What one inference batch cost this call; reported by `embedStream`. Concurrent calls of the same

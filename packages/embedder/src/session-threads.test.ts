@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InferenceThreadEvent } from './interfaces.js';
 import type { PaddedBatch } from './padded-batch.js';
 import { SessionThreads } from './session-threads.js';
 
@@ -21,10 +22,12 @@ describe('SessionThreads', () => {
   let dir: string;
   let modelPath: string;
   let threads: SessionThreads | undefined;
+  let events: InferenceThreadEvent[];
   const open = async (sessions: number): Promise<SessionThreads> => {
     threads = await SessionThreads.open({
       sessions,
       entry,
+      onThreadEvent: (event) => events.push(event),
       modelPath,
       threads: 1,
       limits: { maxBatchSize: 64, maxBatchTokens: 512 },
@@ -34,6 +37,7 @@ describe('SessionThreads', () => {
   };
 
   beforeEach(() => {
+    events = [];
     dir = mkdtempSync(join(tmpdir(), 'embedq-threads-'));
     modelPath = join(dir, 'model.onnx');
     writeFileSync(modelPath, 'stand-in');
@@ -52,6 +56,8 @@ describe('SessionThreads', () => {
     expect(vectors.length).toBe(2 * 384);
     expect(vectors.every((v) => v === 2)).toBe(true);
     expect((await runner.run(batch(3))).length).toBe(3 * 384);
+    expect(events.map((e) => e.type)).toEqual(['died', 'replaced']);
+    expect(events[0]).toEqual({ type: 'died', slot: 0, reason: 'inference thread exited with code 3' });
   });
 
   it('fails the batch when the replacement cannot start, and tries again on the next', async () => {
@@ -61,6 +67,11 @@ describe('SessionThreads', () => {
     await expect(runner.run(batch(2))).rejects.toThrow(`no model at ${modelPath}`);
     writeFileSync(modelPath, 'stand-in');
     expect((await runner.run(batch(2))).length).toBe(2 * 384);
+    expect(events).toEqual([
+      { type: 'died', slot: 0, reason: 'inference thread exited with code 3' },
+      { type: 'replace-failed', slot: 0, reason: `no model at ${modelPath}` },
+      { type: 'replaced', slot: 0, seconds: expect.any(Number) },
+    ]);
   });
 
   it('keeps the other threads running while one is replaced', async () => {
@@ -69,6 +80,18 @@ describe('SessionThreads', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     const again = await Promise.all([runner.run(batch(4)), runner.run(batch(6))]);
     expect(again.map((v) => v.length)).toEqual([4 * 384, 6 * 384]);
+    expect(events.map((e) => [e.type, e.slot])).toEqual([
+      ['died', 0],
+      ['replaced', 0],
+    ]);
+  });
+
+  it('reports no death when its threads are closed', async () => {
+    const runner = await open(2);
+    await runner.run(batch(2));
+    await runner.release();
+    threads = undefined;
+    expect(events).toEqual([]);
   });
 
   it('refuses more batches at once than it has threads', async () => {

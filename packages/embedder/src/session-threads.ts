@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchRunner } from './batch-runner.js';
 import type { FromThread, InferenceThreadData, ToThread } from './inference-thread-protocol.js';
+import type { InferenceThreadEvent } from './interfaces.js';
 import type { PaddedBatch } from './padded-batch.js';
 
 export interface SessionThreadsOptions extends InferenceThreadData {
   readonly sessions: number;
   /** The thread's script; the compiled inference-thread.js when absent (tests give a stand-in). */
   readonly entry?: URL;
+  /** Told when a thread dies and when its replacement starts or fails to. */
+  readonly onThreadEvent?: (event: InferenceThreadEvent) => void;
 }
 
 /**
@@ -30,6 +33,10 @@ class InferenceThread {
   private pending: Pending | undefined;
   /** Set once the thread died or failed: every later run gets this error. */
   private broken: Error | undefined;
+  /** Set by close(): the exit that follows is not a death. */
+  private closing = false;
+  /** Called once, when the thread dies without being closed. */
+  onDeath: ((error: Error) => void) | undefined;
   readonly exited: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
@@ -113,6 +120,7 @@ class InferenceThread {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     if (!this.broken) {
       // Referenced again, so a caller awaiting the exit is not left with an empty event loop.
       this.worker.ref();
@@ -129,6 +137,7 @@ class InferenceThread {
   }
 
   private fail(error: Error): void {
+    if (this.broken === undefined && !this.closing) this.onDeath?.(error);
     this.broken ??= error;
     this.settle((p) => p.reject(error));
   }
@@ -147,7 +156,15 @@ class ThreadSlot {
   constructor(
     private thread: InferenceThread,
     private readonly start: () => Promise<InferenceThread>,
-  ) {}
+    private readonly index: number,
+    private readonly onEvent: ((event: InferenceThreadEvent) => void) | undefined,
+  ) {
+    this.watch(thread);
+  }
+
+  private watch(thread: InferenceThread): void {
+    thread.onDeath = (error) => this.onEvent?.({ type: 'died', slot: this.index, reason: error.message });
+  }
 
   get idle(): boolean {
     return !this.busy;
@@ -164,15 +181,21 @@ class ThreadSlot {
 
   private healthy(): Promise<InferenceThread> {
     if (!this.thread.dead) return Promise.resolve(this.thread);
+    const started = performance.now();
     this.restarting ??= this.start().then(
       (thread) => {
         this.restarting = undefined;
         this.thread = thread;
+        this.watch(thread);
+        const seconds = (performance.now() - started) / 1000;
+        this.onEvent?.({ type: 'replaced', slot: this.index, seconds });
         return thread;
       },
       (error: unknown) => {
         // This batch fails with the reason; the next one tries again.
         this.restarting = undefined;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.onEvent?.({ type: 'replace-failed', slot: this.index, reason });
         throw error;
       },
     );
@@ -199,7 +222,7 @@ export class SessionThreads implements BatchRunner {
   }
 
   static async open(options: SessionThreadsOptions): Promise<SessionThreads> {
-    const { sessions, entry, ...data } = options;
+    const { sessions, entry, onThreadEvent, ...data } = options;
     const start = () => InferenceThread.start(data, entry);
     // One after another: loading a model briefly holds several copies of its weights, and
     // sessions loading together would add those peaks up in the process's RSS.
@@ -210,7 +233,7 @@ export class SessionThreads implements BatchRunner {
       await Promise.all(threads.map((thread) => thread.close()));
       throw error;
     }
-    return new SessionThreads(threads.map((thread) => new ThreadSlot(thread, start)));
+    return new SessionThreads(threads.map((thread, i) => new ThreadSlot(thread, start, i, onThreadEvent)));
   }
 
   run(batch: PaddedBatch): Promise<Float32Array> {
