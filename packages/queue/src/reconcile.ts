@@ -1,4 +1,4 @@
-import { findPendingRanges, markChunksFailed, type PendingRange } from '@embedq/store';
+import { findPendingRanges, markChunksFailed, type PendingRange, withClient } from '@embedq/store';
 import type pg from 'pg';
 import { forEachLimit } from './for-each-limit.js';
 import type { QueueKind } from './interfaces.js';
@@ -47,49 +47,50 @@ export async function reconcileOnce(
   producer: JobProducer,
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const locked = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
-      [LOCK_KEY],
-    );
-    if (locked.rows[0]?.locked !== true) {
-      await client.query('ROLLBACK');
-      return { ...EMPTY_REPORT, ran: false };
-    }
-    const ranges = await findPendingRanges(client, {
-      jobChunks: options.jobChunks,
-      olderThanSeconds: options.graceSeconds,
-      limit: options.maxRanges ?? 10_000,
-    });
-    const report: Counts = { ...EMPTY_REPORT, ranges: ranges.length };
-    await forEachLimit(ranges, INSPECT_CONCURRENCY, async (range) => {
-      const kind = queueKind(range);
-      const payload = { batchId: range.batchId, from: range.from, to: range.to };
-      const status = await producer.inspect(kind, embedChunksJobId(payload));
-      if (status.state === 'live') {
-        report.live++;
-      } else if (status.state === 'failed') {
-        report.markedFailed++;
-        report.markedFailedChunks += range.pending;
-        if (options.dryRun !== true) {
-          await markChunksFailed(client, payload, `job failed for good: ${status.reason}`);
-        }
-      } else {
-        report.requeued++;
-        report.requeuedChunks += range.pending;
-        if (options.dryRun !== true) await producer.requeue(payload, kind);
+  // withClient: this client waits on Redis between queries, and a connection lost meanwhile must
+  // fail the run, not crash the process or go back to the pool.
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      const locked = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+        [LOCK_KEY],
+      );
+      if (locked.rows[0]?.locked !== true) {
+        await client.query('ROLLBACK');
+        return { ...EMPTY_REPORT, ran: false };
       }
-    });
-    await client.query('COMMIT');
-    return report;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+      const ranges = await findPendingRanges(client, {
+        jobChunks: options.jobChunks,
+        olderThanSeconds: options.graceSeconds,
+        limit: options.maxRanges ?? 10_000,
+      });
+      const report: Counts = { ...EMPTY_REPORT, ranges: ranges.length };
+      await forEachLimit(ranges, INSPECT_CONCURRENCY, async (range) => {
+        const kind = queueKind(range);
+        const payload = { batchId: range.batchId, from: range.from, to: range.to };
+        const status = await producer.inspect(kind, embedChunksJobId(payload));
+        if (status.state === 'live') {
+          report.live++;
+        } else if (status.state === 'failed') {
+          report.markedFailed++;
+          report.markedFailedChunks += range.pending;
+          if (options.dryRun !== true) {
+            await markChunksFailed(client, payload, `job failed for good: ${status.reason}`);
+          }
+        } else {
+          report.requeued++;
+          report.requeuedChunks += range.pending;
+          if (options.dryRun !== true) await producer.requeue(payload, kind);
+        }
+      });
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 type Counts = { -readonly [K in keyof ReconcileReport]: ReconcileReport[K] };

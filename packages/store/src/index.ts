@@ -25,3 +25,4 @@ export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
 export { searchChunks } from './sql/search-chunks.js';
 export { type EmbeddingWrite, writeEmbeddings } from './sql/write-embeddings.js';
+export { withClient } from './with-client.js';
