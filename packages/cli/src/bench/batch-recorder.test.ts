@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRecorder } from './batch-recorder.js';
+import { BatchRecorder, MAX_RSS_SAMPLES } from './batch-recorder.js';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 0;
@@ -38,6 +38,33 @@ describe('BatchRecorder', () => {
     ]);
     expect(rec.timings.max).toBe(1590);
     expect(lines).toEqual(['  [embedq 4 b2] 4/4 chunks, 1.9 chunks/s, rss 160 MB']);
+  });
+
+  it('keeps a bounded number of samples, each the peak since the one before', () => {
+    const c = clock();
+    const total = 100 * MAX_RSS_SAMPLES;
+    const rec = new BatchRecorder({ label: 'long', total, now: c.now, write: () => undefined });
+    rec.start();
+    // Batches of 7 chunks; RSS 200 MB but for one 250 MB spike after chunk 112, inside the second
+    // sample's span (chunks 106-210).
+    for (let done = 0; done < total; done += 7) {
+      c.advance(10);
+      const chunks = Math.min(7, total - done);
+      rec.batch({ chunks, tokens: chunks * 60, paddedTokens: chunks * 64, ms: 10 }, done === 105 ? 250 : 200);
+    }
+    rec.finish();
+    const samples = rec.samples;
+    expect(rec.batches).toBe(Math.ceil(total / 7));
+    expect(samples.length).toBeLessThanOrEqual(MAX_RSS_SAMPLES + 1);
+    expect(samples.length).toBeGreaterThan(MAX_RSS_SAMPLES / 2);
+    expect(samples.at(-1)?.chunks).toBe(total);
+    expect(samples.filter((s) => s.rssMB === 250)).toEqual([{ chunks: 210, seconds: 0.3, rssMB: 250 }]);
+    expect(samples.every((s) => s.rssMB === 200 || s.rssMB === 250)).toBe(true);
+    for (let i = 1; i < samples.length; i++) {
+      expect(samples[i]!.chunks - samples[i - 1]!.chunks).toBeGreaterThanOrEqual(
+        Math.min(100, total - samples[i - 1]!.chunks),
+      );
+    }
   });
 
   it('refuses to report seconds before finish()', () => {

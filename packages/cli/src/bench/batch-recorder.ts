@@ -4,6 +4,12 @@ import { type Timings, timings } from './percentiles.js';
 
 export const MB = 2 ** 20;
 
+/**
+ * Most RSS samples one run keeps. Batches are token-bounded (about 8 seed chunks each), so a
+ * 20k-chunk run has ~2,800 of them; a sample per batch made the checked-in JSON report 4 MB.
+ */
+export const MAX_RSS_SAMPLES = 300;
+
 export function rssMB(): number {
   return process.memoryUsage.rss() / MB;
 }
@@ -32,8 +38,10 @@ export interface RecorderOptions {
 }
 
 /**
- * Collects what each batch of a timed run cost, samples RSS after every batch, and prints a
- * progress line (chunks done, chunks/s, RSS) about every 2 s.
+ * Collects what each batch of a timed run cost, reads RSS after every batch, and prints a
+ * progress line (chunks done, chunks/s, RSS) about every 2 s. It keeps at most about
+ * MAX_RSS_SAMPLES samples, one per total / MAX_RSS_SAMPLES chunks and after the last batch,
+ * each the highest RSS read since the one before, so no peak is lost.
  */
 export class BatchRecorder {
   readonly #label: string;
@@ -43,6 +51,9 @@ export class BatchRecorder {
   readonly #now: () => number;
   readonly #ms: number[] = [];
   readonly #samples: RssSample[] = [];
+  readonly #sampleEveryChunks: number;
+  #chunksAtLastSample = 0;
+  #highestRssSinceSample = 0;
   #chunks = 0;
   #tokens = 0;
   #paddedTokens = 0;
@@ -56,6 +67,7 @@ export class BatchRecorder {
     this.#write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
     this.#every = options.progressEveryMs ?? 2000;
     this.#now = options.now ?? (() => performance.now());
+    this.#sampleEveryChunks = Math.max(1, Math.ceil(options.total / MAX_RSS_SAMPLES));
   }
 
   /** Call right before the first batch starts. */
@@ -70,12 +82,18 @@ export class BatchRecorder {
     this.#paddedTokens += figures.paddedTokens;
     this.#ms.push(figures.ms);
     const now = this.#now();
-    // Rounded: a 20k-chunk run keeps ~300 samples, and they end up in a checked-in JSON report.
-    this.#samples.push({
-      chunks: this.#chunks,
-      seconds: round((now - this.#start) / 1000, 3),
-      rssMB: round(rss, 1),
-    });
+    this.#highestRssSinceSample = Math.max(this.#highestRssSinceSample, rss);
+    const due = this.#chunks - this.#chunksAtLastSample >= this.#sampleEveryChunks;
+    if (due || this.#chunks >= this.#total) {
+      // Rounded: the samples end up in a checked-in JSON report.
+      this.#samples.push({
+        chunks: this.#chunks,
+        seconds: round((now - this.#start) / 1000, 3),
+        rssMB: round(this.#highestRssSinceSample, 1),
+      });
+      this.#chunksAtLastSample = this.#chunks;
+      this.#highestRssSinceSample = 0;
+    }
     if (now - this.#lastProgress >= this.#every) {
       this.#lastProgress = now;
       const rate = this.#chunks / ((now - this.#start) / 1000);

@@ -38,7 +38,7 @@ export interface RunSpec {
   readonly settleEvery?: number;
 }
 
-/** Resident set size after a batch finished. */
+/** The highest resident set size read after the batches since the previous sample. */
 export interface RssSample {
   /** Chunks embedded so far. */
   readonly chunks: number;

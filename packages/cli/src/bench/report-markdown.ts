@@ -1,3 +1,4 @@
+import { MAX_RSS_SAMPLES } from './batch-recorder.js';
 import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary, Engine, RunRuntime } from './interfaces.js';
 import { describeCommit, type MachineInfo } from './machine-info.js';
@@ -111,7 +112,9 @@ export function renderMarkdown(report: MatrixReport): string {
       : []),
     ...runtimeLines(report),
     '- Peak RSS: `process.resourceUsage().maxRSS` of the run process when it finished (model load included). ' +
-      'RSS (`process.memoryUsage.rss()`) is also sampled after every batch. Settled RSS is sampled right after a ' +
+      'RSS (`process.memoryUsage.rss()`) is also read after every batch; the JSON keeps ' +
+      `at most about ${MAX_RSS_SAMPLES} samples per run, each the highest reading since the one before. ` +
+      'Settled RSS is sampled right after a ' +
       'full garbage collection (`gc()`) with no batch in flight: an embedq run embeds its chunks as streams of ' +
       'half the base (5k) and samples between them and at the end, as a worker stands between jobs. The ' +
       'per-batch samples also hold garbage V8 has not collected yet (texts a sort window held for a few seconds ' +
