@@ -1,15 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { createEmbedder, type Embedder } from '@embedq/embedder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   embeddedCount,
   expectEachChunkEmbeddedOnce,
   postLoad,
   waitForEmbedded,
 } from '../support/load-driver.js';
-import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { useProcessWorkerPipeline } from '../support/process-worker-pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
-import { WorkerProcess } from '../support/worker-process.js';
 
 const services = await servicesOrSkip('SIGTERM during a load');
 
@@ -17,23 +15,7 @@ const services = await servicesOrSkip('SIGTERM during a load');
 const HEROKU_BUDGET_MS = 25_000;
 
 describe.skipIf(services === undefined)('SIGTERM during a load', () => {
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-    pipeline = await startPipeline(services, embedder, {
-      env: { INTERACTIVE_MAX_CHUNKS: '0' },
-      worker: false,
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    await pipeline?.close();
-    await embedder?.close();
-  });
+  const suite = useProcessWorkerPipeline(services);
 
   it.each([
     ['finishes its running jobs and exits', '20000', 'worker stopped'],
@@ -45,7 +27,8 @@ describe.skipIf(services === undefined)('SIGTERM during a load', () => {
   ])(
     '%s in time; the next worker embeds the rest, nothing lost',
     async (_name, shutdownTimeoutMs, logged) => {
-      const env = { ...pipeline.env, RECONCILE_INTERVAL_MS: '0', SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs };
+      const { pipeline } = suite;
+      const env = { RECONCILE_INTERVAL_MS: '0', SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs };
       const alreadyEmbedded = await embeddedCount(pipeline.db.pool);
       const load = await postLoad(pipeline.baseUrl, {
         name: `term-${shutdownTimeoutMs}`,
@@ -54,16 +37,14 @@ describe.skipIf(services === undefined)('SIGTERM during a load', () => {
       });
       expect(load.accepted.reduce((sum, d) => sum + d.chunks, 0)).toBe(2_000);
 
-      const first = new WorkerProcess({ ...env, WORKER_ID: 'first' });
-      workers.push(first);
+      const first = suite.startWorkerProcess({ ...env, WORKER_ID: 'first' });
       await waitForEmbedded(pipeline.db.pool, alreadyEmbedded + 300);
       const started = performance.now();
       expect(await first.stop('SIGTERM')).toBe(0);
       expect(performance.now() - started).toBeLessThan(HEROKU_BUDGET_MS);
       expect(first.messages(logged)).toHaveLength(1);
 
-      const second = new WorkerProcess({ ...env, WORKER_ID: 'second' });
-      workers.push(second);
+      const second = suite.startWorkerProcess({ ...env, WORKER_ID: 'second' });
       await waitForEmbedded(pipeline.db.pool, alreadyEmbedded + 2_000);
       const rows = await pipeline.db.pool.query<{ n: number }>(
         `SELECT count(*)::integer AS n FROM chunks WHERE document_id LIKE $1`,
@@ -75,6 +56,7 @@ describe.skipIf(services === undefined)('SIGTERM during a load', () => {
   );
 
   it('leaves every chunk of both loads embedded exactly once', async () => {
+    const { pipeline } = suite;
     const batches = await pipeline.db.pool.query<{ id: string; document_id: string; chunk_count: number }>(
       'SELECT id, document_id, chunk_count FROM batches',
     );

@@ -1,38 +1,20 @@
-import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { generateSeedChunks } from '@embedq/workload';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { call } from '../support/pipeline.js';
+import { useProcessWorkerPipeline } from '../support/process-worker-pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
-import { WorkerProcess } from '../support/worker-process.js';
 
 const services = await servicesOrSkip('two worker processes');
 
 describe.skipIf(services === undefined)('two worker processes on one queue', () => {
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-    // Jobs of 64 chunks, so 800 chunks in two batches make 14 jobs to share; the API has no worker of its own.
-    pipeline = await startPipeline(services, embedder, {
-      env: { JOB_CHUNKS: '64', INTERACTIVE_MAX_CHUNKS: '0' },
-      worker: false,
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    await pipeline?.close();
-    await embedder?.close();
-  });
+  // Jobs of 64 chunks, so 800 chunks in two batches make 14 jobs to share.
+  const suite = useProcessWorkerPipeline(services, { JOB_CHUNKS: '64' });
 
   it('share the work and embed every chunk exactly once', async () => {
+    const { pipeline, workers } = suite;
     for (const id of ['worker-a', 'worker-b']) {
-      workers.push(
-        new WorkerProcess({ ...pipeline.env, WORKER_ID: id, ORT_THREADS: '1', WORKER_CONCURRENCY: '1' }),
-      );
+      suite.startWorkerProcess({ WORKER_ID: id, ORT_THREADS: '1', WORKER_CONCURRENCY: '1' });
     }
     await waitFor('both workers to start', async () =>
       workers.every((w) => w.messages('worker started').length === 1) ? true : undefined,
