@@ -1,10 +1,5 @@
 import type { ApiConfig } from '@embedq/config';
-import {
-  createEmbedder,
-  describeInferenceThreadEvent,
-  type Embedder,
-  inferenceThreadEventLevel,
-} from '@embedq/embedder';
+import { createEmbedder, type Embedder, logInferenceThreadEvents } from '@embedq/embedder';
 import { JobProducer } from '@embedq/queue';
 import { createPool } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -40,11 +35,7 @@ export async function startApi(
       ...API_EMBEDDER_LIMITS,
       sessions: config.embedding.sessions ?? API_DEFAULT_SESSIONS,
       threads: config.embedding.threads ?? API_DEFAULT_THREADS,
-      onInferenceThread: (event) =>
-        log?.[inferenceThreadEventLevel(event)](
-          { inferenceThread: event },
-          describeInferenceThreadEvent(event),
-        ),
+      onInferenceThread: logInferenceThreadEvents(() => log),
     }));
   const pool = createPool({
     url: config.services.databaseUrl,

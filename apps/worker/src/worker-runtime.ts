@@ -1,11 +1,5 @@
 import type { WorkerConfig } from '@embedq/config';
-import {
-  createEmbedder,
-  describeInferenceThreadEvent,
-  type Embedder,
-  inferenceThreadEventLevel,
-  MODEL_NAME,
-} from '@embedq/embedder';
+import { createEmbedder, type Embedder, logInferenceThreadEvents, MODEL_NAME } from '@embedq/embedder';
 import {
   createConsumer,
   EMBED_CHUNKS_JOB,
@@ -51,11 +45,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       precision: config.embedding.precision,
       ...(config.embedding.sessions === undefined ? {} : { sessions: config.embedding.sessions }),
       ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
-      onInferenceThread: (event) =>
-        logger[inferenceThreadEventLevel(event)](
-          { inferenceThread: event },
-          describeInferenceThreadEvent(event),
-        ),
+      onInferenceThread: logInferenceThreadEvents(() => logger),
     }));
   const pool = createPool({
     url: config.services.databaseUrl,

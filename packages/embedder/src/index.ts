@@ -3,7 +3,7 @@ export type { BatchLimits } from './batch-pool.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
 export { EmbedderClosedError } from './errors.js';
-export { describeInferenceThreadEvent, inferenceThreadEventLevel } from './inference-thread-event.js';
+export { type EventLineLogger, logInferenceThreadEvents } from './inference-thread-event.js';
 export {
   type BatchReport,
   EMBEDDING_DIMENSIONS,

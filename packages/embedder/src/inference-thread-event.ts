@@ -12,7 +12,22 @@ export function describeInferenceThreadEvent(event: InferenceThreadEvent): strin
   }
 }
 
-/** Deaths and failed restarts are errors for an operator; a replacement that worked is not. */
-export function inferenceThreadEventLevel(event: InferenceThreadEvent): 'error' | 'info' {
-  return event.type === 'replaced' ? 'info' : 'error';
+/** The part of a pino (or Fastify) logger the events need. */
+export interface EventLineLogger {
+  error(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
+/**
+ * An `onInferenceThread` that logs each event as one line with the event in the field
+ * `inferenceThread`: a death or a failed restart as an error, a replacement as info. `logger` is
+ * read at each event, so a process whose logger comes after its embedder can pass a getter.
+ */
+export function logInferenceThreadEvents(
+  logger: () => EventLineLogger | undefined,
+): (event: InferenceThreadEvent) => void {
+  return (event) => {
+    const level = event.type === 'replaced' ? 'info' : 'error';
+    logger()?.[level]({ inferenceThread: event }, describeInferenceThreadEvent(event));
+  };
 }
