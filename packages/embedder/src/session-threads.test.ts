@@ -86,6 +86,22 @@ describe('SessionThreads', () => {
     ]);
   });
 
+  it('keeps working when the event listener throws', async () => {
+    threads = await SessionThreads.open({
+      sessions: 1,
+      entry,
+      modelPath,
+      threads: 1,
+      limits: { maxBatchSize: 64, maxBatchTokens: 512 },
+      padId: 0,
+      onThreadEvent: () => {
+        throw new Error('listener failed');
+      },
+    });
+    await expect(threads.run(batch(13))).rejects.toThrow('inference thread exited with code 3');
+    expect((await threads.run(batch(2))).length).toBe(2 * 384);
+  });
+
   it('reports no death when its threads are closed', async () => {
     const runner = await open(2);
     await runner.run(batch(2));

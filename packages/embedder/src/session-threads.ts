@@ -137,9 +137,11 @@ class InferenceThread {
   }
 
   private fail(error: Error): void {
-    if (this.broken === undefined && !this.closing) this.onDeath?.(error);
+    const first = this.broken === undefined;
     this.broken ??= error;
     this.settle((p) => p.reject(error));
+    // Last: the batch in flight is already failed, whatever the listener does.
+    if (first && !this.closing) this.onDeath?.(error);
   }
 }
 
@@ -163,7 +165,16 @@ class ThreadSlot {
   }
 
   private watch(thread: InferenceThread): void {
-    thread.onDeath = (error) => this.onEvent?.({ type: 'died', slot: this.index, reason: error.message });
+    thread.onDeath = (error) => this.notify({ type: 'died', slot: this.index, reason: error.message });
+  }
+
+  /** A listener that throws must not fail a batch or, from the thread's exit handler, the process. */
+  private notify(event: InferenceThreadEvent): void {
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // Nothing to do: the event was only news.
+    }
   }
 
   get idle(): boolean {
@@ -188,14 +199,14 @@ class ThreadSlot {
         this.thread = thread;
         this.watch(thread);
         const seconds = (performance.now() - started) / 1000;
-        this.onEvent?.({ type: 'replaced', slot: this.index, seconds });
+        this.notify({ type: 'replaced', slot: this.index, seconds });
         return thread;
       },
       (error: unknown) => {
         // This batch fails with the reason; the next one tries again.
         this.restarting = undefined;
         const reason = error instanceof Error ? error.message : String(error);
-        this.onEvent?.({ type: 'replace-failed', slot: this.index, reason });
+        this.notify({ type: 'replace-failed', slot: this.index, reason });
         throw error;
       },
     );
