@@ -17,6 +17,8 @@ START=$!
 cleanup() {
   kill "$START" 2>/dev/null && wait "$START" 2>/dev/null || true
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+  # The run's queue keys (completed jobs, metrics) would otherwise stay in the shared Redis.
+  redis-cli --scan --pattern "$QUEUE_PREFIX:*" | xargs -r redis-cli del >/dev/null
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
