@@ -23,11 +23,14 @@ describe('SessionThreads', () => {
   let modelPath: string;
   let threads: SessionThreads | undefined;
   let events: InferenceThreadEvent[];
-  const open = async (sessions: number): Promise<SessionThreads> => {
+  const open = async (
+    sessions: number,
+    onThreadEvent: (event: InferenceThreadEvent) => void = (event) => events.push(event),
+  ): Promise<SessionThreads> => {
     threads = await SessionThreads.open({
       sessions,
       entry,
-      onThreadEvent: (event) => events.push(event),
+      onThreadEvent,
       modelPath,
       threads: 1,
       limits: { maxBatchSize: 64, maxBatchTokens: 512 },
@@ -87,19 +90,11 @@ describe('SessionThreads', () => {
   });
 
   it('keeps working when the event listener throws', async () => {
-    threads = await SessionThreads.open({
-      sessions: 1,
-      entry,
-      modelPath,
-      threads: 1,
-      limits: { maxBatchSize: 64, maxBatchTokens: 512 },
-      padId: 0,
-      onThreadEvent: () => {
-        throw new Error('listener failed');
-      },
+    const runner = await open(1, () => {
+      throw new Error('listener failed');
     });
-    await expect(threads.run(batch(13))).rejects.toThrow('inference thread exited with code 3');
-    expect((await threads.run(batch(2))).length).toBe(2 * 384);
+    await expect(runner.run(batch(13))).rejects.toThrow('inference thread exited with code 3');
+    expect((await runner.run(batch(2))).length).toBe(2 * 384);
   });
 
   it('reports no death when its threads are closed', async () => {

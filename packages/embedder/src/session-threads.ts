@@ -89,10 +89,6 @@ class InferenceThread {
     });
   }
 
-  get idle(): boolean {
-    return this.pending === undefined;
-  }
-
   /** True once the thread died or failed; it runs nothing again. */
   get dead(): boolean {
     return this.broken !== undefined;
@@ -192,8 +188,14 @@ class ThreadSlot {
 
   private healthy(): Promise<InferenceThread> {
     if (!this.thread.dead) return Promise.resolve(this.thread);
+    this.restarting ??= this.restart();
+    return this.restarting;
+  }
+
+  /** A fresh thread for a dead one; batches that wait meanwhile share this promise. */
+  private restart(): Promise<InferenceThread> {
     const started = performance.now();
-    this.restarting ??= this.start().then(
+    return this.start().then(
       (thread) => {
         this.restarting = undefined;
         this.thread = thread;
@@ -210,7 +212,6 @@ class ThreadSlot {
         throw error;
       },
     );
-    return this.restarting;
   }
 
   async close(): Promise<void> {
