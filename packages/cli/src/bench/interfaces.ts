@@ -10,6 +10,7 @@
  *   chunks at batch 64; the peer at 10k, batch 64), run interleaved across repeats.
  * - MB: mebibytes (2^20 bytes), as RSS is reported by the kernel and by psutil.
  */
+import type { ProcessRuntime } from '@embedq/config';
 import type { Precision } from '@embedq/embedder';
 import type { Spread, Timings } from './percentiles.js';
 
@@ -50,12 +51,6 @@ export interface RssSample {
 /** RSS right after a full garbage collection (see SettledRssSampler), when `chunks` chunks were done. */
 export type SettledRssSample = Pick<RssSample, 'chunks' | 'rssMB'>;
 
-/** How Node ran a run's process: its flags (`process.execArgv`) and glibc malloc tunables (`MALLOC_*`). */
-export interface RunRuntime {
-  readonly nodeFlags: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-}
-
 /** What one child process reports. */
 export interface RunResult {
   readonly spec: RunSpec;
@@ -81,8 +76,11 @@ export interface RunResult {
   readonly settledRss?: readonly SettledRssSample[];
   /** Library versions as loaded in the child (e.g. onnxruntime-node, @huggingface/transformers). */
   readonly versions: Readonly<Record<string, string>>;
-  /** Absent in reports written before it was recorded. */
-  readonly runtime?: RunRuntime;
+  /**
+   * How Node ran the run's process, as it recorded itself: its flags (`process.execArgv`) and the
+   * glibc malloc tunables (`MALLOC_*`) in its environment. Absent in reports written before.
+   */
+  readonly runtime?: ProcessRuntime;
 }
 
 /** Repeated runs of one cell, summarised. Scalar fields are medians over the runs. */

@@ -1,6 +1,7 @@
+import type { ProcessRuntime } from '@embedq/config';
 import { MAX_RSS_SAMPLES } from './batch-recorder.js';
 import { formatCount, formatNumber, formatRatio } from './format.js';
-import type { CellSummary, Engine, RunRuntime } from './interfaces.js';
+import type { CellSummary, Engine } from './interfaces.js';
 import { describeCommit, type MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
@@ -315,7 +316,7 @@ function engineName(s: CellSummary): string {
 
 /** How Node ran each engine's processes, as the runs recorded it (absent in older reports). */
 function runtimeLines(report: MatrixReport): string[] {
-  const ranWith = (engine: Engine): RunRuntime | undefined =>
+  const ranWith = (engine: Engine): ProcessRuntime | undefined =>
     report.cells.find((c) => c.summary.engine === engine)?.runs.find((r) => r.runtime !== undefined)?.runtime;
   const embedq = ranWith('embedq');
   if (embedq === undefined) return [];
@@ -326,7 +327,7 @@ function runtimeLines(report: MatrixReport): string[] {
   ];
 }
 
-function describeRuntime(runtime: RunRuntime): string {
+function describeRuntime(runtime: ProcessRuntime): string {
   const command = ['node', ...runtime.nodeFlags].join(' ');
   const env = Object.entries(runtime.env).map(([name, value]) => `\`${name}=${value}\``);
   return `\`${command}\`${env.length === 0 ? ' with no malloc tunables' : ` with ${env.join(', ')}`}`;

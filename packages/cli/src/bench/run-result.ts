@@ -1,5 +1,6 @@
+import type { ProcessRuntime } from '@embedq/config';
 import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
-import type { RunResult, RunRuntime, RunSpec, SettledRssSample } from './interfaces.js';
+import type { RunResult, RunSpec, SettledRssSample } from './interfaces.js';
 
 /** What an engine measured besides its batches. */
 export interface RunContext {
@@ -32,7 +33,7 @@ export function runResult(spec: RunSpec, recorder: BatchRecorder, context: RunCo
 export function currentRuntime(
   execArgv: readonly string[] = process.execArgv,
   env: NodeJS.ProcessEnv = process.env,
-): RunRuntime {
+): ProcessRuntime {
   const malloc = Object.entries(env).filter(
     (entry): entry is [string, string] => entry[0].startsWith('MALLOC_') && entry[1] !== undefined,
   );
