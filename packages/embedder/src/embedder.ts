@@ -120,6 +120,10 @@ class OnnxEmbedder implements Embedder {
     this.pool = new BatchPool(options);
   }
 
+  countWordPieces(text: string): number {
+    return this.tokenizer.countWordPieces(text);
+  }
+
   async embed(texts: readonly string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('embed() takes an array of strings');
     const vectors = new Array<Float32Array>(texts.length);

@@ -13,6 +13,7 @@ export {
   type EmbedderOptions,
   type InferenceThreadEvent,
   MAX_SEQUENCE_LENGTH,
+  MAX_TEXT_WORD_PIECES,
   type Precision,
   type RunReport,
 } from './interfaces.js';

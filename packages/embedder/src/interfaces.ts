@@ -14,6 +14,8 @@ export type { Precision };
 export const EMBEDDING_DIMENSIONS = 384;
 /** sentence-transformers truncates all-MiniLM-L6-v2 input at 256 word pieces ([CLS]/[SEP] included). */
 export const MAX_SEQUENCE_LENGTH = 256;
+/** Word pieces of a text that reach the model: the window less [CLS] and [SEP]. Past this, a text is truncated. */
+export const MAX_TEXT_WORD_PIECES = MAX_SEQUENCE_LENGTH - 2;
 
 export interface EmbedderOptions {
   /** Which graph to run. Default `int8`. */
@@ -112,6 +114,11 @@ export interface EmbedCallOptions {
 export interface Embedder {
   readonly dimensions: number;
   readonly precision: Precision;
+  /**
+   * Word pieces of `text` by the model's tokenizer, without [CLS]/[SEP] and without truncation:
+   * more than MAX_TEXT_WORD_PIECES means the model sees only the first of them.
+   */
+  countWordPieces(text: string): number;
   /** Embeds all texts; result order equals input order. */
   embed(texts: readonly string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
   /**

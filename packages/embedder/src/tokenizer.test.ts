@@ -204,6 +204,47 @@ describe('parity with the independent reference tokenizer', () => {
   });
 });
 
+describe('countWordPieces', () => {
+  it('counts what encode would give, less [CLS] and [SEP], without truncating', () => {
+    for (const text of generateSeedChunks(500)) {
+      expect(tokenizer.countWordPieces(text)).toBe(tokenizer.encode(text).length - 2);
+    }
+    const long = generateSeedChunks(40).join(' ');
+    const wide = createTokenizer(tokenizerJson, 1_000_000);
+    expect(tokenizer.countWordPieces(long)).toBe(wide.encode(long).length - 2);
+    expect(tokenizer.countWordPieces(long)).toBeGreaterThan(MAX_SEQUENCE_LENGTH);
+    expect(tokenizer.countWordPieces('')).toBe(0);
+    expect(tokenizer.countWordPieces('a [SEP] b')).toBe(3);
+  });
+
+  // A splitter sums the counts of the words between whitespace: that must equal the whole's count.
+  it('adds up across every kind of whitespace the splitter separates words at', () => {
+    const words = [
+      ...generateSeedChunks(20, 9).flatMap((text) => text.split(' ')),
+      'Ünïcödé',
+      'ΟΔΟΣ',
+      '中文句子',
+      'a𠀀b',
+      '[SEP]',
+      'x[CLS]y',
+      '\u0301accent',
+      'zero\u200bwidth',
+      'soft\u00adhyphen',
+      '🧬🔬',
+      'e.g.',
+      '(2019),',
+    ];
+    const separators = [' ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', ' \n\n '];
+    words.forEach((word, i) => {
+      const next = words[(i * 7 + 3) % words.length] as string;
+      const separator = separators[i % separators.length] as string;
+      expect(tokenizer.countWordPieces(`${word}${separator}${next}`)).toBe(
+        tokenizer.countWordPieces(word) + tokenizer.countWordPieces(next),
+      );
+    });
+  });
+});
+
 describe('alignWithRustBert', () => {
   it('leaves ordinary text untouched', () => {
     const text = 'The κ value rose by 12.4% (Müller et al., 2019).';

@@ -36,6 +36,12 @@ export interface WordPieceTokenizer {
    * caller that packs many texts into one buffer makes no per-text garbage that outlives the call.
    */
   encodeInto(text: string, target: Int32Array, offset: number): number;
+  /**
+   * Word pieces of `text` without [CLS] and [SEP] and without truncation: the text fits the
+   * model's window when this is at most `maxLength - 2`. Texts joined by whitespace count the
+   * sum of their counts (whitespace only separates words), which is what a splitter relies on.
+   */
+  countWordPieces(text: string): number;
 }
 
 /** The subset of tokenizer.json this wrapper checks before trusting its Rust-parity fixes. */
@@ -152,26 +158,48 @@ export function createTokenizer(
   // Word pieces fill out[1..sepIndex-1]; [CLS] is at 0 and [SEP] goes right after the last piece.
   const sepIndex = maxLength - 1;
 
+  /**
+   * What one window is made of: its words after normalisation and pre-tokenization, or, when it
+   * holds an added token such as "[SEP]" (rare: user text), its ids straight from the library,
+   * which splits added tokens out exactly as Rust does.
+   */
+  const analyse = (window: string): { words: readonly string[] } | { ids: readonly number[] } => {
+    const aligned = alignWithRustBert(window);
+    if (mayContainAddedToken(aligned)) {
+      return { ids: library.encode(aligned, { add_special_tokens: false }).ids };
+    }
+    const normalized = PLAIN_ASCII.test(aligned) ? aligned.toLowerCase() : normalizer.normalize(aligned);
+    return { words: preTokenizer.pre_tokenize_text(normalized) };
+  };
+
   /** Appends the word-piece ids of `window` to `out` from `count`; returns the new count. */
   const appendWindow = (window: string, out: Int32Array, count: number): number => {
     let filled = count;
-    const aligned = alignWithRustBert(window);
-    if (mayContainAddedToken(aligned)) {
-      // Rare: user text holding "[SEP]" etc. The library splits added tokens out exactly as Rust does.
-      for (const id of library.encode(aligned, { add_special_tokens: false }).ids) {
+    const parts = analyse(window);
+    if ('ids' in parts) {
+      for (const id of parts.ids) {
         if (filled === sepIndex) return filled;
         out[filled++] = id;
       }
       return filled;
     }
-    const normalized = PLAIN_ASCII.test(aligned) ? aligned.toLowerCase() : normalizer.normalize(aligned);
-    for (const word of preTokenizer.pre_tokenize_text(normalized)) {
+    for (const word of parts.words) {
       for (const id of wordPieceIds(word)) {
         if (filled === sepIndex) return filled;
         out[filled++] = id;
       }
     }
     return filled;
+  };
+
+  const countWordPieces = (text: string): number => {
+    let count = 0;
+    for (const window of windows(text)) {
+      const parts = analyse(window);
+      if ('ids' in parts) count += parts.ids.length;
+      else for (const word of parts.words) count += wordPieceIds(word).length;
+    }
+    return count;
   };
 
   const encodeInto = (text: string, target: Int32Array, offset: number): number => {
@@ -201,6 +229,7 @@ export function createTokenizer(
       return { ids: length === maxLength ? out : out.slice(0, length), length };
     },
     encodeInto,
+    countWordPieces,
   };
 }
 
