@@ -2,10 +2,14 @@ export { createPool, type PoolOptions, sslFor } from './create-pool.js';
 export { IdempotencyConflictError } from './errors.js';
 export type {
   AcceptedBatch,
+  BatchKind,
   BatchProgress,
   BatchStatus,
+  ChunkPlacement,
   ChunkStatus,
   ChunkToEmbed,
+  DocumentChunk,
+  DocumentPage,
   JobRange,
   ModelIdentity,
   NewBatch,
@@ -20,6 +24,7 @@ export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
 export { countPendingChunks } from './sql/count-pending-chunks.js';
 export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.js';
+export { listDocumentChunks } from './sql/list-document-chunks.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';

@@ -3,8 +3,9 @@
  * ever holds references to rows here.
  *
  * Glossary: a *batch* is the chunks of one document accepted in one request; a *chunk* is one text
- * with its index in the document, its metadata and, once embedded, its vector; a *job range* is
- * the chunk indexes [from, to) of one batch that one queue job covers.
+ * with its index in the document, its metadata and, once embedded, its vector; a *document batch*
+ * is one whose chunks the API cut from one posted text, each with its offsets in it; a *job range*
+ * is the chunk indexes [from, to) of one batch that one queue job covers.
  */
 import type pg from 'pg';
 
@@ -24,7 +25,15 @@ export interface NewChunk {
   readonly text: string;
   /** A JSON object; stored as jsonb. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Word pieces of the text ([CLS]/[SEP] excluded, not truncated); unknown when absent. */
+  readonly tokenCount?: number | undefined;
+  /** Where the text sits in the text it was cut from (UTF-16 offsets), if it was cut from one. */
+  readonly offsets?: { readonly start: number; readonly end: number } | undefined;
+  /** Titles of the markdown headings the chunk sits under, outermost first. */
+  readonly headingPath?: readonly string[] | undefined;
 }
+
+export type BatchKind = 'chunks' | 'document';
 
 export interface NewBatch {
   readonly id: string;
@@ -36,6 +45,16 @@ export interface NewBatch {
   readonly idempotencyKey?: string | undefined;
   /** sha256 of the request, to tell a retry from another request that reuses the key. */
   readonly requestHash?: Buffer | undefined;
+  /** Default `chunks`. */
+  readonly kind?: BatchKind | undefined;
+  /** A document's content type and the chunking options it was cut with. */
+  readonly contentType?: string | undefined;
+  readonly chunking?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Re-posting a document: its earlier chunks' vectors from this model are carried over to new
+   * chunks with the same text, so only changed chunks are embedded. None are without it.
+   */
+  readonly carryOverFrom?: ModelIdentity | undefined;
 }
 
 export interface AcceptedBatch {
@@ -66,11 +85,16 @@ export interface BatchProgress {
   readonly batchId: string;
   readonly namespace: string;
   readonly documentId: string;
+  readonly kind: BatchKind;
   readonly status: BatchStatus;
   readonly total: number;
   readonly embedded: number;
   readonly failed: number;
   readonly pending: number;
+  /** Embedded chunks whose vector was copied from a chunk with the same text, not inferred. */
+  readonly reused: number;
+  /** Chunks longer than the model's window: their vectors stand for their first word pieces only. */
+  readonly truncated: number;
   readonly enqueuedAt: Date;
   /** When the last chunk was embedded or failed, once none is pending. */
   readonly completedAt: Date | null;
@@ -94,7 +118,14 @@ export interface SearchQuery {
   readonly documentId?: string | undefined;
 }
 
-export interface SearchHit {
+/** Where a chunk sits in its source; nulls for chunks posted as they are. */
+export interface ChunkPlacement {
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly headingPath: readonly string[] | null;
+}
+
+export interface SearchHit extends ChunkPlacement {
   readonly namespace: string;
   readonly documentId: string;
   readonly chunkIndex: number;
@@ -102,4 +133,28 @@ export interface SearchHit {
   readonly metadata: Record<string, unknown>;
   /** Cosine similarity, 1 = same direction. */
   readonly score: number;
+}
+
+/** One chunk of a document, as `listDocumentChunks` pages through them. */
+export interface DocumentChunk extends ChunkPlacement {
+  readonly index: number;
+  readonly text: string;
+  readonly metadata: Record<string, unknown>;
+  readonly tokenCount: number | null;
+  readonly status: ChunkStatus;
+  /** Why embedding it failed, when it did. */
+  readonly error: string | null;
+}
+
+export interface DocumentPage {
+  readonly namespace: string;
+  readonly documentId: string;
+  /** The batch that holds the document's chunks now (the last accepted). */
+  readonly batchId: string;
+  readonly kind: BatchKind;
+  readonly contentType: string | null;
+  readonly chunkCount: number;
+  readonly chunks: readonly DocumentChunk[];
+  /** The last index of this page when more chunks follow, else null. */
+  readonly nextAfter: number | null;
 }

@@ -82,13 +82,10 @@ async function insert(client: pg.PoolClient, batch: NewBatch): Promise<AcceptedB
       WHERE namespace = $1 AND document_id = $2 AND replaced_at IS NULL AND deleted_at IS NULL`,
     [batch.namespace, batch.documentId],
   );
-  await client.query('DELETE FROM chunks WHERE namespace = $1 AND document_id = $2', [
-    batch.namespace,
-    batch.documentId,
-  ]);
   const inserted = await client.query<{ created_at: Date }>(
-    `INSERT INTO batches (id, namespace, document_id, chunk_count, idempotency_key, request_hash, queue)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`,
+    `INSERT INTO batches (id, namespace, document_id, chunk_count, idempotency_key, request_hash, queue,
+                          kind, content_type, chunking)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at`,
     [
       batch.id,
       batch.namespace,
@@ -97,24 +94,65 @@ async function insert(client: pg.PoolClient, batch: NewBatch): Promise<AcceptedB
       batch.idempotencyKey ?? null,
       batch.requestHash ?? null,
       batch.queue,
+      batch.kind ?? 'chunks',
+      batch.contentType ?? null,
+      batch.chunking === undefined ? null : JSON.stringify(batch.chunking),
     ],
   );
-  // One statement for all chunks; the content hash is computed by Postgres.
+  await replaceChunks(client, batch);
+  const createdAt = inserted.rows[0]?.created_at;
+  if (createdAt === undefined) throw new Error('inserting the batch returned no row');
+  return { batchId: batch.id, chunkCount: batch.chunks.length, queue: batch.queue, createdAt };
+}
+
+/**
+ * One statement: deletes the document's earlier chunks and inserts the new ones (the content hash
+ * computed by Postgres). A new chunk whose text an earlier one had, with a vector from
+ * `carryOverFrom`, gets that vector at once (marked reused) and no job embeds it again.
+ */
+async function replaceChunks(client: pg.PoolClient, batch: NewBatch): Promise<void> {
+  const carry = batch.carryOverFrom;
   await client.query(
-    `INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, metadata, content_hash)
-     SELECT $1, $2, (t.ord - 1)::integer, $3, t.text, t.metadata, sha256(convert_to(t.text, 'UTF8'))
-       FROM unnest($4::text[], $5::jsonb[]) WITH ORDINALITY AS t(text, metadata, ord)`,
+    `WITH earlier AS (
+       DELETE FROM chunks WHERE namespace = $1 AND document_id = $2
+       RETURNING content_hash, embedding, embedded_by, status, model, precision
+     ), carried AS (
+       SELECT DISTINCT ON (content_hash) content_hash, embedding, embedded_by FROM earlier
+        WHERE status = 'embedded' AND model = $10 AND precision = $11
+     ), incoming AS (
+       SELECT t.*, sha256(convert_to(t.text, 'UTF8')) AS content_hash
+         FROM unnest($4::text[], $5::jsonb[], $6::integer[], $7::integer[], $8::integer[], $9::jsonb[])
+              WITH ORDINALITY AS t(text, metadata, token_count, start_offset, end_offset, heading_path, ord)
+     )
+     INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, metadata, content_hash,
+                         token_count, start_offset, end_offset, heading_path,
+                         status, embedding, model, precision, embedded_at, embedded_by, reused)
+     SELECT $1, $2, (i.ord - 1)::integer, $3, i.text, i.metadata, i.content_hash,
+            i.token_count, i.start_offset, i.end_offset,
+            CASE WHEN i.heading_path IS NULL THEN NULL
+                 ELSE ARRAY(SELECT jsonb_array_elements_text(i.heading_path)) END,
+            CASE WHEN c.embedding IS NULL THEN 'pending' ELSE 'embedded' END,
+            c.embedding,
+            CASE WHEN c.embedding IS NULL THEN NULL ELSE $10 END,
+            CASE WHEN c.embedding IS NULL THEN NULL ELSE $11 END,
+            CASE WHEN c.embedding IS NULL THEN NULL ELSE clock_timestamp() END,
+            c.embedded_by,
+            CASE WHEN c.embedding IS NULL THEN NULL ELSE true END
+       FROM incoming i LEFT JOIN carried c ON c.content_hash = i.content_hash`,
     [
       batch.namespace,
       batch.documentId,
       batch.id,
       batch.chunks.map((c) => c.text),
       batch.chunks.map((c) => JSON.stringify(c.metadata)),
+      batch.chunks.map((c) => c.tokenCount ?? null),
+      batch.chunks.map((c) => c.offsets?.start ?? null),
+      batch.chunks.map((c) => c.offsets?.end ?? null),
+      batch.chunks.map((c) => (c.headingPath === undefined ? null : JSON.stringify(c.headingPath))),
+      carry?.model ?? null,
+      carry?.precision ?? null,
     ],
   );
-  const createdAt = inserted.rows[0]?.created_at;
-  if (createdAt === undefined) throw new Error('inserting the batch returned no row');
-  return { batchId: batch.id, chunkCount: batch.chunks.length, queue: batch.queue, createdAt };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -1,9 +1,10 @@
-import type { BatchProgress, BatchStatus, Queryable } from '../interfaces.js';
+import type { BatchKind, BatchProgress, BatchStatus, Queryable } from '../interfaces.js';
 
 interface ProgressRow {
   id: string;
   namespace: string;
   document_id: string;
+  kind: BatchKind;
   chunk_count: number;
   created_at: Date;
   replaced_at: Date | null;
@@ -11,6 +12,8 @@ interface ProgressRow {
   embedded: number;
   failed: number;
   pending: number;
+  reused: number;
+  truncated: number;
   finished_at: Date | null;
   p50: number | null;
   p95: number | null;
@@ -18,17 +21,23 @@ interface ProgressRow {
   now: Date;
 }
 
-/** A batch's progress, or undefined when no batch with that id is in one of `namespaces`. */
+/**
+ * A batch's progress, or undefined when no batch with that id is in one of `namespaces`. Chunks
+ * of more than `windowWordPieces` word pieces count as truncated.
+ */
 export async function batchProgress(
   db: Queryable,
   batchId: string,
   namespaces: readonly string[] | '*',
+  options: { readonly windowWordPieces: number },
 ): Promise<BatchProgress | undefined> {
   const result = await db.query<ProgressRow>(
-    `SELECT b.id, b.namespace, b.document_id, b.chunk_count, b.created_at, b.replaced_at, b.deleted_at,
+    `SELECT b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at, b.replaced_at, b.deleted_at,
             count(c.id) FILTER (WHERE c.status = 'embedded')::integer AS embedded,
             count(c.id) FILTER (WHERE c.status = 'failed')::integer AS failed,
             count(c.id) FILTER (WHERE c.status = 'pending')::integer AS pending,
+            count(c.id) FILTER (WHERE c.status = 'embedded' AND c.reused)::integer AS reused,
+            count(c.id) FILTER (WHERE c.token_count > $3)::integer AS truncated,
             greatest(max(c.embedded_at), max(c.failed_at)) AS finished_at,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.embedded_at - b.created_at)) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM c.embedded_at - b.created_at)) AS p95,
@@ -37,7 +46,7 @@ export async function batchProgress(
        FROM batches b LEFT JOIN chunks c ON c.batch_id = b.id
       WHERE b.id = $1 AND ($2::text[] IS NULL OR b.namespace = ANY($2::text[]))
       GROUP BY b.id`,
-    [batchId, namespaces === '*' ? null : namespaces],
+    [batchId, namespaces === '*' ? null : namespaces, options.windowWordPieces],
   );
   const row = result.rows[0];
   if (row === undefined) return undefined;
@@ -91,11 +100,14 @@ function toProgress(row: ProgressRow, errors: BatchProgress['errors'], histogram
     batchId: row.id,
     namespace: row.namespace,
     documentId: row.document_id,
+    kind: row.kind,
     status,
     total: row.chunk_count,
     embedded: row.embedded,
     failed: row.failed,
     pending: row.pending,
+    reused: row.reused,
+    truncated: row.truncated,
     enqueuedAt: row.created_at,
     completedAt,
     latencySeconds:

@@ -16,10 +16,14 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     chunk_index: number;
     text: string;
     metadata: Record<string, unknown>;
+    start_offset: number | null;
+    end_offset: number | null;
+    heading_path: string[] | null;
     distance: number;
   }>(
-    `SELECT namespace, document_id, chunk_index, text, metadata, distance FROM (
-       SELECT namespace, document_id, chunk_index, text, metadata, embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS}) AS distance
+    `SELECT namespace, document_id, chunk_index, text, metadata, start_offset, end_offset, heading_path, distance FROM (
+       SELECT namespace, document_id, chunk_index, text, metadata, start_offset, end_offset, heading_path,
+              embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS}) AS distance
          FROM chunks
         WHERE embedding IS NOT NULL AND namespace = ANY($2::text[])
           AND ($3::text IS NULL OR document_id = $3)
@@ -34,6 +38,9 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     chunkIndex: r.chunk_index,
     text: r.text,
     metadata: r.metadata,
+    start: r.start_offset,
+    end: r.end_offset,
+    headingPath: r.heading_path,
     score: 1 - r.distance,
   }));
 }

@@ -23,23 +23,25 @@ export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Pro
   const result = await db.query<{ id: string }>(
     // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of DIMENSIONS floats.
     `WITH fresh AS (
-       SELECT f.id, ($2::real[])[(f.n - 1) * ${DIMENSIONS} + 1 : f.n * ${DIMENSIONS}]::vector(${DIMENSIONS}) AS embedding
+       SELECT f.id, ($2::real[])[(f.n - 1) * ${DIMENSIONS} + 1 : f.n * ${DIMENSIONS}]::vector(${DIMENSIONS}) AS embedding,
+              false AS reused
          FROM unnest($1::bigint[]) WITH ORDINALITY AS f(id, n)
      ), copied AS (
        SELECT c.id,
               (SELECT s.embedding FROM chunks s
                 WHERE s.content_hash = c.content_hash AND s.model = $4 AND s.precision = $5
                   AND s.status = 'embedded'
-                LIMIT 1) AS embedding
+                LIMIT 1) AS embedding,
+              true AS reused
          FROM chunks c
         WHERE c.id = ANY($3::bigint[])
      ), incoming AS (
-       SELECT id, embedding FROM fresh
+       SELECT id, embedding, reused FROM fresh
        UNION ALL
-       SELECT id, embedding FROM copied WHERE embedding IS NOT NULL
+       SELECT id, embedding, reused FROM copied WHERE embedding IS NOT NULL
      )
      UPDATE chunks c
-        SET embedding = i.embedding, status = 'embedded', model = $4, precision = $5,
+        SET embedding = i.embedding, reused = i.reused, status = 'embedded', model = $4, precision = $5,
             embedded_at = clock_timestamp(), embedded_by = $6, error = NULL, failed_at = NULL
        FROM incoming i
       WHERE c.id = i.id AND c.status <> 'embedded'
