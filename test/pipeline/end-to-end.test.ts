@@ -48,7 +48,11 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       chunks: TEXTS.map((text, i) => ({ text, metadata: { page: i + 1 } })),
     });
     expect(posted.status).toBe(202);
-    expect(posted.body).toEqual({ batchId: expect.any(String), chunkCount: TEXTS.length });
+    expect(posted.body).toEqual({
+      batchId: expect.any(String),
+      chunkCount: TEXTS.length,
+      truncatedChunks: 0,
+    });
     expect(posted.headers.get('location')).toBe(`/v1/batches/${posted.body.batchId}`);
 
     const progress = await completed(posted.body.batchId);
@@ -57,6 +61,9 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       total: 5,
       embedded: 5,
       failed: 0,
+      reused: 0,
+      truncatedChunks: 0,
+      kind: 'chunks',
       namespace: 'science',
       documentId: 'doc-1',
     });
@@ -95,6 +102,9 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       text: TEXTS[2],
       metadata: { page: 3 },
       namespace: 'science',
+      start: null,
+      end: null,
+      headingPath: null,
     });
     const scores = search.body.results.map((r: { score: number }) => r.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);

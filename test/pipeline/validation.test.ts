@@ -13,6 +13,7 @@ const LIMITS = {
   BODY_LIMIT_BYTES: '4096',
   MAX_EMBEDDING_INPUTS: '3',
   MAX_SEARCH_K: '20',
+  MAX_DOCUMENT_BYTES: '200',
 };
 
 /** A body of text and raw bytes, for encodings JSON.stringify cannot produce. */
@@ -38,7 +39,90 @@ interface Case {
   readonly code: string;
 }
 
+const doc = (extra: Record<string, unknown> = {}) => ({
+  documentId: 'doc',
+  text: 'A short document.',
+  ...extra,
+});
+
 const CASES: Case[] = [
+  // POST /v1/documents
+  ...(
+    [
+      ['empty text', doc({ text: '' }), 400, 'empty_text'],
+      ['whitespace-only text', doc({ text: ' \n\t\u00a0 ' }), 400, 'empty_text'],
+      ['text over MAX_DOCUMENT_BYTES', doc({ text: 'é'.repeat(101) }), 413, 'document_too_large'],
+      ['NUL in the text', doc({ text: 'a\u0000b' }), 400, 'nul_character'],
+      ['text that yields no chunk', doc({ text: '\u200b\u200b' }), 422, 'no_chunks'],
+      ['maxTokens below the range', doc({ chunking: { maxTokens: 15 } }), 400, 'validation_failed'],
+      ['maxTokens above the window', doc({ chunking: { maxTokens: 255 } }), 400, 'validation_failed'],
+      ['maxTokens not an integer', doc({ chunking: { maxTokens: 64.5 } }), 400, 'validation_failed'],
+      ['maxTokens a string', doc({ chunking: { maxTokens: '64' } }), 400, 'validation_failed'],
+      [
+        'overlap past half of maxTokens',
+        doc({ chunking: { maxTokens: 64, overlapTokens: 33 } }),
+        400,
+        'invalid_chunking',
+      ],
+      [
+        'overlap >= maxTokens',
+        doc({ chunking: { maxTokens: 64, overlapTokens: 64 } }),
+        400,
+        'invalid_chunking',
+      ],
+      ['negative overlap', doc({ chunking: { overlapTokens: -1 } }), 400, 'validation_failed'],
+      ['an unknown chunking option', doc({ chunking: { separators: ['\n'] } }), 400, 'validation_failed'],
+      ['an unknown content type', doc({ contentType: 'text/html' }), 400, 'validation_failed'],
+      ['metadata over its limit', doc({ metadata: { note: 'n'.repeat(80) } }), 400, 'metadata_too_large'],
+      ['metadata not an object', doc({ metadata: 'x' }), 400, 'validation_failed'],
+      ['no text', { documentId: 'doc' }, 400, 'validation_failed'],
+    ] as const
+  ).map(([name, body, status, code]) => ({
+    name: `document: ${name}`,
+    method: 'POST' as const,
+    url: '/v1/documents',
+    body,
+    status,
+    code,
+  })),
+  {
+    name: 'document: lone surrogate in the text',
+    method: 'POST',
+    url: '/v1/documents',
+    body: '{"documentId":"d","text":"a\\udc00b"}',
+    status: 400,
+    code: 'invalid_unicode',
+  },
+  {
+    name: 'document: invalid UTF-8',
+    method: 'POST',
+    url: '/v1/documents',
+    body: utf8Body('{"documentId":"d","text":"a', [0xc3, 0x28], '"}'),
+    status: 400,
+    code: 'invalid_utf8',
+  },
+  {
+    name: 'batch: an unknown truncation mode',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('x')], { truncation: 'cut' }),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'document page: limit out of range',
+    method: 'GET',
+    url: '/v1/documents/doc?limit=1001',
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'document page: after not a number',
+    method: 'GET',
+    url: '/v1/documents/doc?after=x',
+    status: 400,
+    code: 'validation_failed',
+  },
   // POST /v1/batches
   {
     name: 'more chunks than allowed',
@@ -77,7 +161,7 @@ const CASES: Case[] = [
     method: 'POST',
     url: '/v1/batches',
     body: batch([chunk('a'.repeat(51))]),
-    status: 400,
+    status: 422,
     code: 'text_too_long',
   },
   {
@@ -442,7 +526,7 @@ const CASES: Case[] = [
     method: 'POST',
     url: '/v1/search',
     body: { query: 'q'.repeat(51) },
-    status: 400,
+    status: 422,
     code: 'text_too_long',
   },
   {
@@ -491,7 +575,7 @@ const CASES: Case[] = [
     method: 'POST',
     url: '/v1/embeddings',
     body: { model: 'all-MiniLM-L6-v2', input: 'a'.repeat(51) },
-    status: 400,
+    status: 422,
     code: 'text_too_long',
   },
   {

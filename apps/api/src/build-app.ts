@@ -6,6 +6,7 @@ import { ApiError } from './api-error.js';
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth/authenticate.js';
 import { KeyRegistry } from './auth/key-registry.js';
+import { ChunkIntake } from './chunk-intake.js';
 import { sendError } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { batchRoutes } from './routes/batches.js';
@@ -83,10 +84,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   }
 
   healthRoutes(app, deps);
-  batchRoutes(app, deps);
+  // One intake, so both routes share one backlog count.
+  const intake = new ChunkIntake(deps);
+  batchRoutes(app, deps, intake);
+  documentRoutes(app, deps, intake);
   searchRoutes(app, deps);
   embeddingsRoutes(app, deps);
-  documentRoutes(app, deps);
   await adminRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,3 +1,4 @@
+import { CHUNKING_LIMITS, CONTENT_TYPES } from '@embedq/chunking';
 import type { ApiLimits } from '@embedq/config';
 
 /** JSON schemas of the REST contracts; Fastify validates with them and @fastify/swagger documents them. */
@@ -12,6 +13,20 @@ export const NAMESPACE_SCHEMA = {
 
 export const DOCUMENT_ID_SCHEMA = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
+/** What to do with a text longer than the model's window (254 word pieces). */
+export type TruncationMode = 'truncate' | 'error' | 'split';
+
+function truncationSchema(modes: readonly TruncationMode[]) {
+  return {
+    type: 'string',
+    enum: modes,
+    default: 'truncate',
+    description:
+      "A text longer than the model's window of 254 word pieces: `truncate` embeds its first 254 and counts it, `error` refuses the request (422 text_too_long, naming the texts)" +
+      (modes.includes('split') ? ', `split` splits it like a plain-text document.' : '.'),
+  } as const;
+}
+
 export function postBatchBody(limits: ApiLimits) {
   return {
     type: 'object',
@@ -20,6 +35,7 @@ export function postBatchBody(limits: ApiLimits) {
     properties: {
       namespace: NAMESPACE_SCHEMA,
       documentId: DOCUMENT_ID_SCHEMA,
+      truncation: truncationSchema(['truncate', 'error', 'split']),
       chunks: {
         type: 'array',
         minItems: 1,
@@ -37,6 +53,69 @@ export function postBatchBody(limits: ApiLimits) {
     },
   } as const;
 }
+
+export function postDocumentBody(limits: ApiLimits) {
+  const { minMaxTokens, maxMaxTokens, defaultMaxTokens, defaultOverlapTokens } = CHUNKING_LIMITS;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['documentId', 'text'],
+    properties: {
+      namespace: NAMESPACE_SCHEMA,
+      documentId: DOCUMENT_ID_SCHEMA,
+      text: {
+        type: 'string',
+        minLength: 1,
+        description: `The whole document, at most ${limits.maxDocumentBytes} bytes of UTF-8.`,
+      },
+      metadata: {
+        type: 'object',
+        description: `Copied onto every chunk; at most ${limits.maxMetadataBytes} bytes as JSON.`,
+      },
+      contentType: { type: 'string', enum: CONTENT_TYPES, default: 'text/plain' },
+      chunking: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          maxTokens: {
+            type: 'integer',
+            minimum: minMaxTokens,
+            maximum: maxMaxTokens,
+            default: defaultMaxTokens,
+            description: 'Most word pieces in one chunk, [CLS] and [SEP] not counted.',
+          },
+          overlapTokens: {
+            type: 'integer',
+            minimum: 0,
+            maximum: Math.floor(maxMaxTokens / 2),
+            default: defaultOverlapTokens,
+            description:
+              "Word pieces of the previous chunk's end that a chunk begins with; at most half of maxTokens.",
+          },
+        },
+      },
+    },
+  } as const;
+}
+
+/** GET /v1/documents/:id: numbers arrive as strings (types are not coerced), so they are patterns. */
+export const DOCUMENT_PAGE_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    namespace: NAMESPACE_SCHEMA,
+    limit: {
+      type: 'string',
+      pattern: '^[0-9]{1,4}$',
+      description: 'Chunks per page, 1 to 1000; default 100.',
+    },
+    after: {
+      type: 'string',
+      pattern: '^[0-9]{1,9}$',
+      description: "The previous page's nextAfter: this page starts after that chunk index.",
+    },
+  },
+} as const;
 
 export const BATCH_ID_PARAMS = {
   type: 'object',
@@ -73,6 +152,7 @@ export function embeddingsBody(limits: ApiLimits) {
       encoding_format: { type: 'string', enum: ['float', 'base64'], default: 'float' },
       dimensions: { type: 'integer', enum: [384] },
       user: { type: 'string', maxLength: 256 },
+      truncation: truncationSchema(['truncate', 'error']),
     },
   } as const;
 }

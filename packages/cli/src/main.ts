@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, CommandContext } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { benchRunCommand } from './commands/bench-run.js';
+import { chunkCommand } from './commands/chunk.js';
 import { embedCommand } from './commands/embed.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -11,6 +12,7 @@ import { UsageError } from './usage-error.js';
 
 export const COMMANDS: readonly Command[] = [
   embedCommand,
+  chunkCommand,
   benchCommand,
   benchRunCommand,
   loadCommand,
@@ -41,6 +43,7 @@ Options:
 Examples:
   embedq embed "What is mean pooling?" "A second text"
   embedq embed --precision fp32 < texts.txt
+  embedq chunk --max-tokens 200 paper.md
   embedq bench --chunks 2000 --peer --json bench.json
   embedq bench --matrix --peer
   embedq migrate

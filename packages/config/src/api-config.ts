@@ -21,6 +21,7 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
     limits: {
       maxChunksPerRequest: read.integer('MAX_CHUNKS_PER_REQUEST', 10_000, { min: 1, max: 1_000_000 }),
       maxTextLength: read.integer('MAX_TEXT_LENGTH', 8_000, { min: 1, max: 1_000_000 }),
+      maxDocumentBytes: read.integer('MAX_DOCUMENT_BYTES', 5 * 1_048_576, { min: 1, max: 1_073_741_824 }),
       maxMetadataBytes: read.integer('MAX_METADATA_BYTES', 8_192, { min: 2, max: 1_048_576 }),
       bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 32 * 1_048_576, { min: 1_024, max: 1_073_741_824 }),
       maxEmbeddingInputs: read.integer('MAX_EMBEDDING_INPUTS', 128, { min: 1, max: 2_048 }),

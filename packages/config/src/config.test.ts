@@ -21,7 +21,12 @@ describe('apiConfigFromEnv', () => {
       },
       embedding: { precision: 'int8', sessions: undefined, threads: undefined },
       jobs: { jobChunks: 256, interactiveMaxChunks: 256 },
-      limits: { maxChunksPerRequest: 10_000, maxTextLength: 8_000, maxSearchK: 100 },
+      limits: {
+        maxChunksPerRequest: 10_000,
+        maxTextLength: 8_000,
+        maxDocumentBytes: 5_242_880,
+        maxSearchK: 100,
+      },
       throughputTarget: 500,
       maxPendingChunks: 500_000,
       auth: {
@@ -44,6 +49,7 @@ describe('apiConfigFromEnv', () => {
       ORT_SESSIONS: '3',
       ORT_THREADS: '1',
       MAX_CHUNKS_PER_REQUEST: '100',
+      MAX_DOCUMENT_BYTES: '1000000',
       THROUGHPUT_TARGET: '250',
       LOG_LEVEL: 'debug',
     });
@@ -51,6 +57,7 @@ describe('apiConfigFromEnv', () => {
     expect(config.services).toMatchObject({ redisTlsVerify: true, databaseSsl: 'verify' });
     expect(config.embedding).toEqual({ precision: 'fp32', sessions: 3, threads: 1 });
     expect(config.limits.maxChunksPerRequest).toBe(100);
+    expect(config.limits.maxDocumentBytes).toBe(1_000_000);
     expect(config.throughputTarget).toBe(250);
     expect(config.logLevel).toBe('debug');
   });

@@ -62,6 +62,8 @@ export interface ApiLimits {
   readonly maxChunksPerRequest: number;
   /** `MAX_TEXT_LENGTH`, default 8,000 characters (code points). */
   readonly maxTextLength: number;
+  /** `MAX_DOCUMENT_BYTES`, default 5 MiB: the text of one `POST /v1/documents`, in UTF-8 bytes. */
+  readonly maxDocumentBytes: number;
   /** `MAX_METADATA_BYTES`, default 8,192: a chunk's metadata as JSON, in UTF-8 bytes. */
   readonly maxMetadataBytes: number;
   /** `BODY_LIMIT_BYTES`, default 32 MiB: the largest request body accepted. */

@@ -1,24 +1,26 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { acceptBatch, batchProgress, IdempotencyConflictError } from '@embedq/store';
+import { splitDocument } from '@embedq/chunking';
+import { MAX_TEXT_WORD_PIECES } from '@embedq/embedder';
+import { batchProgress, type NewChunk } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
-import { BacklogLimit } from '../backlog-limit.js';
-import { BATCH_ID_PARAMS, postBatchBody } from '../schemas.js';
+import type { ChunkIntake } from '../chunk-intake.js';
+import { BATCH_ID_PARAMS, postBatchBody, type TruncationMode } from '../schemas.js';
 import { checkMetadata, checkString } from '../text-checks.js';
+import { tooLongError } from '../too-long.js';
 
 interface PostBatchBody {
   namespace?: string;
   documentId: string;
+  truncation: TruncationMode;
   chunks: { text: string; metadata?: Record<string, unknown> }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const { config, pool, producer } = deps;
-  const backlog = new BacklogLimit(pool, config.maxPendingChunks);
+export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIntake): void {
+  const { config, pool, embedder } = deps;
 
   app.post<{ Body: PostBatchBody }>(
     '/v1/batches',
@@ -26,7 +28,7 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: "Accept a document's chunks for embedding",
         description:
-          'Stores the chunks and enqueues their jobs in one step; re-posting a document replaces its chunks. An Idempotency-Key header makes a retried request return the first answer and enqueue nothing new.',
+          "Stores the chunks and enqueues their jobs in one step; re-posting a document replaces its chunks, and chunks whose text is unchanged keep their vectors. An Idempotency-Key header makes a retried request return the first answer and enqueue nothing new. Texts longer than the model's window (254 word pieces) are counted (`truncatedChunks`), refused or split, as `truncation` says.",
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -44,44 +46,29 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
           checkMetadata(chunk.metadata, config.limits.maxMetadataBytes, `body.chunks.${i}.metadata`);
         }
       });
-      const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-      if (idempotencyKey !== undefined) checkString(idempotencyKey, 'the Idempotency-Key header');
-      await backlog.admit(body.chunks.length);
-      const kind = body.chunks.length <= config.jobs.interactiveMaxChunks ? 'interactive' : 'bulk';
-      try {
-        const { batch, replayed } = await acceptBatch(
-          pool,
-          {
-            id: randomUUID(),
-            namespace,
-            documentId: body.documentId,
-            chunks: body.chunks.map((c) => ({ text: c.text, metadata: c.metadata ?? {} })),
-            queue: kind,
-            idempotencyKey,
-            requestHash:
-              idempotencyKey === undefined
-                ? undefined
-                : createHash('sha256').update(JSON.stringify(body)).digest(),
-          },
-          async (accepted) => {
-            await producer.enqueueBatch(accepted.batchId, accepted.chunkCount, kind, config.jobs.jobChunks);
-          },
-        );
-        request.log.info(
-          { batchId: batch.batchId, chunks: batch.chunkCount, replayed, queue: kind },
-          'batch accepted',
-        );
-        if (replayed) void reply.header('Idempotent-Replayed', 'true');
-        return reply
-          .status(202)
-          .header('Location', `/v1/batches/${batch.batchId}`)
-          .send({ batchId: batch.batchId, chunkCount: batch.chunkCount });
-      } catch (error) {
-        if (error instanceof IdempotencyConflictError) {
-          throw new ApiError('idempotency_conflict', error.message, { cause: error });
-        }
-        throw error;
+      const counted = body.chunks.map((chunk) => ({
+        text: chunk.text,
+        metadata: chunk.metadata ?? {},
+        tokenCount: embedder.countWordPieces(chunk.text),
+      }));
+      const tooLong = counted.flatMap((chunk, i) => (chunk.tokenCount > MAX_TEXT_WORD_PIECES ? [i] : []));
+      if (body.truncation === 'error' && tooLong.length > 0) {
+        throw tooLongError('body.chunks', tooLong, (i) => counted[i]?.tokenCount ?? 0);
       }
+      const chunks =
+        body.truncation === 'split'
+          ? counted.flatMap((chunk) => splitLong(chunk, (t) => embedder.countWordPieces(t)))
+          : counted;
+      return intake.accept(request, reply, {
+        namespace,
+        documentId: body.documentId,
+        chunks,
+        kind: 'chunks',
+        answer:
+          body.truncation === 'split'
+            ? { truncatedChunks: 0, splitChunks: tooLong.length }
+            : { truncatedChunks: tooLong.length },
+      });
     },
   );
 
@@ -92,18 +79,23 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { id } = request.params;
       // A batch in a namespace the key may not read is as unknown as one that does not exist.
       const progress = UUID.test(id)
-        ? await batchProgress(pool, id, allowedNamespaces(request.principal))
+        ? await batchProgress(pool, id, allowedNamespaces(request.principal), {
+            windowWordPieces: MAX_TEXT_WORD_PIECES,
+          })
         : undefined;
       if (progress === undefined) throw new ApiError('not_found', `no batch ${id}`);
       return {
         batchId: progress.batchId,
         namespace: progress.namespace,
         documentId: progress.documentId,
+        kind: progress.kind,
         status: progress.status,
         total: progress.total,
         embedded: progress.embedded,
         failed: progress.failed,
         pending: progress.pending,
+        reused: progress.reused,
+        truncatedChunks: progress.truncated,
         enqueuedAt: progress.enqueuedAt.toISOString(),
         completedAt: progress.completedAt?.toISOString() ?? null,
         chunksPerSec: Math.round(progress.chunksPerSec * 10) / 10,
@@ -113,4 +105,18 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps): void {
       };
     },
   );
+}
+
+/**
+ * A chunk longer than the window as the pieces a plain-text document of its text would get, each
+ * with the chunk's metadata and its offsets in the chunk's text; any other chunk as it is.
+ */
+function splitLong(chunk: NewChunk & { tokenCount: number }, count: (text: string) => number): NewChunk[] {
+  if (chunk.tokenCount <= MAX_TEXT_WORD_PIECES) return [chunk];
+  return splitDocument(chunk.text, { maxTokens: MAX_TEXT_WORD_PIECES }, count).map((piece) => ({
+    text: piece.text,
+    metadata: chunk.metadata,
+    tokenCount: piece.tokenCount,
+    offsets: { start: piece.start, end: piece.end },
+  }));
 }

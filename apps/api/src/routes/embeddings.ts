@@ -1,9 +1,10 @@
-import { MODEL_NAME } from '@embedq/embedder';
+import { MAX_TEXT_WORD_PIECES, MODEL_NAME } from '@embedq/embedder';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { embeddingsBody } from '../schemas.js';
 import { checkString } from '../text-checks.js';
+import { tooLongError } from '../too-long.js';
 
 interface EmbeddingsBody {
   input: string | string[];
@@ -11,6 +12,7 @@ interface EmbeddingsBody {
   encoding_format: 'float' | 'base64';
   dimensions?: number;
   user?: string;
+  truncation: 'truncate' | 'error';
 }
 
 /** Names clients may send for the one model served. */
@@ -32,7 +34,7 @@ export function embeddingsRoutes(app: FastifyInstance, deps: AppDeps): void {
     {
       schema: {
         summary: 'OpenAI-compatible embeddings (synchronous, small inputs)',
-        description: `At most ${limits.maxEmbeddingInputs} inputs of 1 to ${limits.maxTextLength} characters; texts are truncated at 256 word pieces, as the model is.`,
+        description: `At most ${limits.maxEmbeddingInputs} inputs of 1 to ${limits.maxTextLength} characters. Inputs longer than the model's window of ${MAX_TEXT_WORD_PIECES} word pieces are embedded from their first ${MAX_TEXT_WORD_PIECES} and listed in \`truncated_inputs\`, or refused with \`truncation: "error"\`.`,
         body: embeddingsBody(limits),
       },
     },
@@ -54,6 +56,11 @@ export function embeddingsRoutes(app: FastifyInstance, deps: AppDeps): void {
         }
         checkString(text, where);
       });
+      const wordPieces = inputs.map((text) => deps.embedder.countWordPieces(text));
+      const truncated = wordPieces.flatMap((n, i) => (n > MAX_TEXT_WORD_PIECES ? [i] : []));
+      if (request.body.truncation === 'error' && truncated.length > 0) {
+        throw tooLongError('body.input', truncated, (i) => wordPieces[i] ?? 0);
+      }
 
       const vectors = new Array<Float32Array>(inputs.length);
       let tokens = 0;
@@ -73,6 +80,8 @@ export function embeddingsRoutes(app: FastifyInstance, deps: AppDeps): void {
         })),
         model: MODEL_NAME,
         usage: { prompt_tokens: tokens, total_tokens: tokens },
+        // Not in OpenAI's answer: which inputs the model read only the start of.
+        truncated_inputs: truncated,
       };
     },
   );

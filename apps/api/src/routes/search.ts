@@ -36,6 +36,9 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
           text: hit.text,
           metadata: hit.metadata,
           namespace: hit.namespace,
+          start: hit.start,
+          end: hit.end,
+          headingPath: hit.headingPath,
         })),
       };
     },
