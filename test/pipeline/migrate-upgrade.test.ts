@@ -1,0 +1,134 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  acceptBatch,
+  batchProgress,
+  createPool,
+  listDocumentChunks,
+  MIGRATIONS_DIR,
+  migrate,
+} from '@embedq/store';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesOrSkip } from '../support/services.js';
+
+const services = await servicesOrSkip('migrating a populated database forward');
+
+const MODEL = { model: 'all-MiniLM-L6-v2', precision: 'int8' };
+
+describe.skipIf(services === undefined)(
+  'migrations move a populated database of the first schema forward',
+  () => {
+    const name = `embedq_upgrade_${randomBytes(6).toString('hex')}`;
+    let admin: pg.Pool;
+    let pool: pg.Pool;
+    let firstOnly: string;
+    const batchId = randomUUID();
+
+    beforeAll(async () => {
+      if (services === undefined) return;
+      admin = createPool({
+        url: services.databaseUrl,
+        ssl: 'auto',
+        max: 1,
+        applicationName: 'embedq-test-admin',
+      });
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(services.databaseUrl);
+      url.pathname = `/${name}`;
+      pool = createPool({ url: url.toString(), ssl: 'auto', max: 2, applicationName: 'embedq-test' });
+      // A database as the first release left it: migration 001 only, with data in it.
+      firstOnly = await mkdtemp(join(tmpdir(), 'embedq-migrations-'));
+      await copyFile(
+        new URL('001_documents_and_chunks.sql', MIGRATIONS_DIR),
+        join(firstOnly, '001_documents_and_chunks.sql'),
+      );
+      expect(await migrate(pool, pathToFileURL(`${firstOnly}/`))).toEqual({
+        applied: ['001_documents_and_chunks.sql'],
+        current: 1,
+      });
+      await pool.query(
+        `INSERT INTO batches (id, namespace, document_id, chunk_count, queue) VALUES ($1, 'ns', 'old-doc', 2, 'bulk')`,
+        [batchId],
+      );
+      const vector = `[${Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)).join(',')}]`;
+      await pool.query(
+        `INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, metadata, content_hash,
+                           status, embedding, model, precision, embedded_at, embedded_by)
+       VALUES ('ns', 'old-doc', 0, $1, 'kept text', '{"page":1}', sha256('kept text'), 'embedded', $2,
+               'all-MiniLM-L6-v2', 'int8', now(), 'worker.1'),
+              ('ns', 'old-doc', 1, $1, 'pending text', '{}', sha256('pending text'), 'pending', NULL, NULL, NULL, NULL, NULL)`,
+        [batchId, vector],
+      );
+    });
+    afterAll(async () => {
+      await pool?.end();
+      await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin?.end();
+      if (firstOnly !== undefined) await rm(firstOnly, { recursive: true, force: true });
+    });
+
+    it('applies the rest in place: rows, vectors and progress survive, new columns read unknown', async () => {
+      const result = await migrate(pool);
+      expect(result.applied).toEqual(['002_document_chunks.sql']);
+      const progress = await batchProgress(pool, batchId, '*', { windowWordPieces: 254 });
+      expect(progress).toMatchObject({
+        kind: 'chunks',
+        total: 2,
+        embedded: 1,
+        pending: 1,
+        reused: 0,
+        truncated: 0,
+      });
+      const page = await listDocumentChunks(pool, 'ns', 'old-doc', { after: -1, limit: 10 });
+      expect(page?.chunks).toEqual([
+        expect.objectContaining({
+          index: 0,
+          text: 'kept text',
+          status: 'embedded',
+          tokenCount: null,
+          start: null,
+          headingPath: null,
+        }),
+        expect.objectContaining({ index: 1, text: 'pending text', status: 'pending', tokenCount: null }),
+      ]);
+      // Migrating again does nothing.
+      expect((await migrate(pool)).applied).toEqual([]);
+    });
+
+    it("carries an old row's vector over when the document is posted again under the new schema", async () => {
+      await acceptBatch(
+        pool,
+        {
+          id: randomUUID(),
+          namespace: 'ns',
+          documentId: 'old-doc',
+          queue: 'interactive',
+          kind: 'document',
+          chunks: [
+            { text: 'kept text', metadata: {}, tokenCount: 2, offsets: { start: 0, end: 11 } },
+            { text: 'new text', metadata: {}, tokenCount: 2, offsets: { start: 11, end: 19 } },
+          ],
+          carryOverFrom: MODEL,
+        },
+        async () => undefined,
+      );
+      const rows = await pool.query<{
+        chunk_index: number;
+        status: string;
+        reused: boolean | null;
+        first: number | null;
+      }>(
+        `SELECT chunk_index, status, reused, (embedding::real[])[1] AS first FROM chunks
+        WHERE namespace = 'ns' AND document_id = 'old-doc' ORDER BY chunk_index`,
+      );
+      expect(rows.rows).toEqual([
+        { chunk_index: 0, status: 'embedded', reused: true, first: 1 },
+        { chunk_index: 1, status: 'pending', reused: null, first: null },
+      ]);
+    });
+  },
+);
