@@ -27,10 +27,11 @@ export interface Atoms {
   readonly tokens: Int32Array;
   /** `before[i]`: the strength of the boundary between atom i - 1 and atom i. */
   readonly before: Uint8Array;
-  /** The line each atom starts on, for its heading path. */
-  readonly line: Int32Array;
   readonly lines: readonly SourceLine[];
 }
+
+/** Atoms' room before the first growth: about one per six characters of prose. */
+const CHARACTERS_PER_ATOM = 6;
 
 const ATOM = /[^\t\n\r\p{Zs}]+/gu;
 /** Ends a sentence: . ! ? (or their CJK forms), then closing quotes or brackets. */
@@ -51,11 +52,14 @@ export function* findAtoms(
   countAtom: (atom: string) => number,
 ): Generator<void, Atoms> {
   const lines = sourceLines(source, contentType);
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const tokens: number[] = [];
-  const before: number[] = [];
-  const lineOf: number[] = [];
+  // Typed columns that double when full: a 5 MiB document has ~850k atoms, which plain arrays of
+  // numbers would hold at 8 bytes each, and more while they grow.
+  let capacity = Math.max(16, Math.ceil(source.length / CHARACTERS_PER_ATOM));
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  let tokens = new Int32Array(capacity);
+  let before = new Uint8Array(capacity);
+  let count = 0;
   let line = 0;
   let previousLine = -1;
   let previousAtom = '';
@@ -63,24 +67,48 @@ export function* findAtoms(
     const atom = match[0];
     const start = match.index;
     while (line + 1 < lines.length && (lines[line + 1] as SourceLine).start <= start) line++;
-    before.push(strengthBefore(lines, previousLine, line, previousAtom, atom));
-    starts.push(start);
-    ends.push(start + atom.length);
-    tokens.push(countAtom(atom));
-    lineOf.push(line);
+    if (count === capacity) {
+      capacity *= 2;
+      starts = grown(starts, capacity);
+      ends = grown(ends, capacity);
+      tokens = grown(tokens, capacity);
+      before = grown(before, capacity);
+    }
+    before[count] = strengthBefore(lines, previousLine, line, previousAtom, atom);
+    starts[count] = start;
+    ends[count] = start + atom.length;
+    tokens[count] = countAtom(atom);
+    count++;
     previousLine = line;
     previousAtom = atom;
-    if (starts.length % ATOMS_PER_STEP === 0) yield;
+    if (count % ATOMS_PER_STEP === 0) yield;
   }
   return {
-    count: starts.length,
-    start: Int32Array.from(starts),
-    end: Int32Array.from(ends),
-    tokens: Int32Array.from(tokens),
-    before: Uint8Array.from(before),
-    line: Int32Array.from(lineOf),
+    count,
+    start: starts.subarray(0, count),
+    end: ends.subarray(0, count),
+    tokens: tokens.subarray(0, count),
+    before: before.subarray(0, count),
     lines,
   };
+}
+
+function grown<T extends Int32Array | Uint8Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
+}
+
+/** The index of the line holding `offset` (lines are in order of their starts). */
+export function lineAt(lines: readonly SourceLine[], offset: number): number {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if ((lines[mid] as SourceLine).start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 function strengthBefore(

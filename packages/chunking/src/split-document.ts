@@ -1,4 +1,4 @@
-import { type Atoms, findAtoms, Strength } from './atoms.js';
+import { type Atoms, findAtoms, lineAt, Strength } from './atoms.js';
 import { resolveChunkingOptions } from './chunking-options.js';
 import type { ChunkingOptions, TextChunk, WordPieceCounter } from './interfaces.js';
 import { runSteps, runStepsYielding } from './run-steps.js';
@@ -220,7 +220,7 @@ function assemble(
         tokens += (prefix[piece.atom] as number) - (prefix[from] as number);
       }
     }
-    const line = atoms.lines[atoms.line[piece.atom] as number];
+    const line = atoms.lines[lineAt(atoms.lines, piece.start)];
     chunks.push({
       index,
       start,

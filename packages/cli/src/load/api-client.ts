@@ -77,6 +77,14 @@ export class ApiClient {
     return this.request('POST', '/v1/batches', body);
   }
 
+  postDocument(body: {
+    namespace: string;
+    documentId: string;
+    text: string;
+  }): Promise<{ batchId: string; chunkCount: number }> {
+    return this.request('POST', '/v1/documents', body);
+  }
+
   batch(batchId: string): Promise<BatchProgressBody> {
     return this.request('GET', `/v1/batches/${batchId}`);
   }

@@ -10,6 +10,11 @@ export interface LoadOptions {
   readonly chunks: number;
   /** Chunks per posted document (one batch each). */
   readonly batchChunks: number;
+  /**
+   * Post each document's text whole (POST /v1/documents, its chunks as paragraphs) for the server
+   * to split, instead of its chunks as they are (POST /v1/batches).
+   */
+  readonly asDocuments: boolean;
   readonly namespace: string;
   /** Requests in flight while posting. */
   readonly concurrency: number;
@@ -25,13 +30,19 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Seed chunks posted (as they are, or as the paragraphs of documents). */
   readonly chunks: number;
+  /** Chunks the server stored: the seed chunks, or the chunks it cut the documents into. */
+  readonly storedChunks: number;
   readonly batches: number;
   readonly embedded: number;
   readonly failed: number;
   /** First enqueue to last vector, by the server's clock. */
   readonly seconds: number;
+  /** Stored chunks embedded per second. */
   readonly chunksPerSec: number;
+  /** Seed chunks' text embedded per second: the same text, however it was cut. */
+  readonly seedChunksPerSec: number;
   /** Seconds the client spent posting every batch. */
   readonly postSeconds: number;
   /** Enqueue to vector written, per chunk (from the merged histograms). */
@@ -57,28 +68,29 @@ const POLL_MS = 2_000;
 export async function runLoad(client: ApiClient, options: LoadOptions): Promise<LoadResult> {
   const runId = Date.now().toString(36);
   const documents = planDocuments(options.chunks, options.batchChunks, runId);
-  const posted: { documentId: string; batchId: string }[] = [];
+  const posted: { documentId: string; batchId: string; chunkCount: number }[] = [];
   const postStart = performance.now();
 
   const probes =
     options.probes > 0 ? runProbes(client, options, runId, () => posted.length > 0) : Promise.resolve([]);
   await forEachLimit(documents, options.concurrency, async (doc) => {
-    const texts = Array.from({ length: doc.count }, (_, i) => ({ text: seedChunk(doc.first + i) }));
-    const accepted = await client.postBatch({
-      namespace: options.namespace,
-      documentId: doc.id,
-      chunks: texts,
-    });
-    posted.push({ documentId: doc.id, batchId: accepted.batchId });
+    const texts = Array.from({ length: doc.count }, (_, i) => seedChunk(doc.first + i));
+    const body = { namespace: options.namespace, documentId: doc.id };
+    const accepted = options.asDocuments
+      ? await client.postDocument({ ...body, text: texts.join('\n\n') })
+      : await client.postBatch({ ...body, chunks: texts.map((text) => ({ text })) });
+    posted.push({ documentId: doc.id, batchId: accepted.batchId, chunkCount: accepted.chunkCount });
   });
   const postSeconds = (performance.now() - postStart) / 1000;
+  const storedChunks = sum(posted.map((p) => p.chunkCount));
   options.progress(
-    `[load] posted ${options.chunks} chunks in ${documents.length} batches (${postSeconds.toFixed(1)} s)`,
+    `[load] posted ${options.chunks} chunks in ${documents.length} ${options.asDocuments ? `documents, stored as ${storedChunks} chunks` : 'batches'} (${postSeconds.toFixed(1)} s)`,
   );
 
   const final = await waitForAll(
     client,
     posted.map((p) => p.batchId),
+    storedChunks,
     options,
   );
   const probeSeconds = await probes;
@@ -97,11 +109,13 @@ export async function runLoad(client: ApiClient, options: LoadOptions): Promise<
     const searchMs = await runSearches(client, options);
     return {
       chunks: options.chunks,
+      storedChunks,
       batches: final.length,
       embedded,
       failed,
       seconds,
       chunksPerSec: embedded / seconds,
+      seedChunksPerSec: (options.chunks * embedded) / storedChunks / seconds,
       postSeconds,
       queueLatencySeconds: { p50: q(0.5), p95: q(0.95), p99: q(0.99) },
       ...(probeSeconds.length === 0
@@ -157,6 +171,7 @@ function planDocuments(chunks: number, perDocument: number, runId: string): Plan
 async function waitForAll(
   client: ApiClient,
   batchIds: readonly string[],
+  total: number,
   options: LoadOptions,
 ): Promise<BatchProgressBody[]> {
   const latest = new Map<string, BatchProgressBody>();
@@ -170,7 +185,7 @@ async function waitForAll(
     });
     const embedded = sum([...latest.values()].map((b) => b.embedded));
     if (performance.now() - lastReport > 2_000) {
-      options.progress(`[load] ${embedded}/${options.chunks} chunks embedded`);
+      options.progress(`[load] ${embedded}/${total} chunks embedded`);
       lastReport = performance.now();
     }
     if (batchIds.every((id) => latest.get(id)?.pending === 0)) break;
