@@ -6,6 +6,13 @@ import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
 import type { ChunkIntake } from '../chunk-intake.js';
+import {
+  BATCH_ACCEPTED_RESPONSE,
+  BATCH_PROGRESS_RESPONSE,
+  BODY_ERRORS,
+  errorResponses,
+  V1_ERRORS,
+} from '../response-schemas.js';
 import { BATCH_ID_PARAMS, postBatchBody, type TruncationMode } from '../schemas.js';
 import { checkMetadata, checkString } from '../text-checks.js';
 import { tooLongError } from '../too-long.js';
@@ -34,6 +41,7 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIn
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
         body: postBatchBody(config.limits),
+        response: { 202: BATCH_ACCEPTED_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422) },
       },
     },
     async (request, reply) => {
@@ -74,7 +82,13 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIn
 
   app.get<{ Params: { id: string } }>(
     '/v1/batches/:id',
-    { schema: { summary: "A batch's progress", params: BATCH_ID_PARAMS } },
+    {
+      schema: {
+        summary: "A batch's progress",
+        params: BATCH_ID_PARAMS,
+        response: { 200: BATCH_PROGRESS_RESPONSE, ...errorResponses(...V1_ERRORS, 404) },
+      },
+    },
     async (request) => {
       const { id } = request.params;
       // A batch in a namespace the key may not read is as unknown as one that does not exist.

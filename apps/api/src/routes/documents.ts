@@ -10,6 +10,14 @@ import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { namespaceFor } from '../auth/namespace-scope.js';
 import type { ChunkIntake } from '../chunk-intake.js';
+import {
+  BODY_ERRORS,
+  DOCUMENT_ACCEPTED_RESPONSE,
+  DOCUMENT_DELETED_RESPONSE,
+  DOCUMENT_PAGE_RESPONSE,
+  errorResponses,
+  V1_ERRORS,
+} from '../response-schemas.js';
 import { DOCUMENT_ID_SCHEMA, DOCUMENT_PAGE_QUERY, NAMESPACE_SCHEMA, postDocumentBody } from '../schemas.js';
 import { checkMetadata, checkString } from '../text-checks.js';
 
@@ -42,6 +50,7 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
         body: postDocumentBody(limits),
+        response: { 202: DOCUMENT_ACCEPTED_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422) },
       },
     },
     async (request, reply) => {
@@ -100,6 +109,7 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
           "A document's chunks: index, offsets, word pieces, heading path, status, metadata and text, paged",
         params: DOCUMENT_PARAMS,
         querystring: DOCUMENT_PAGE_QUERY,
+        response: { 200: DOCUMENT_PAGE_RESPONSE, ...errorResponses(...V1_ERRORS, 404) },
       },
     },
     async (request) => {
@@ -132,6 +142,8 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
           additionalProperties: false,
           properties: { namespace: NAMESPACE_SCHEMA },
         },
+        // A DELETE may carry a body, which is parsed (and refused when too large or not JSON).
+        response: { 200: DOCUMENT_DELETED_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 404) },
       },
     },
     async (request) => {

@@ -2,6 +2,7 @@ import { MAX_TEXT_WORD_PIECES, MODEL_NAME } from '@embedq/embedder';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { BODY_ERRORS, EMBEDDINGS_RESPONSE, errorResponses } from '../response-schemas.js';
 import { embeddingsBody } from '../schemas.js';
 import { checkString } from '../text-checks.js';
 import { tooLongError } from '../too-long.js';
@@ -36,6 +37,11 @@ export function embeddingsRoutes(app: FastifyInstance, deps: AppDeps): void {
         summary: 'OpenAI-compatible embeddings (synchronous, small inputs)',
         description: `At most ${limits.maxEmbeddingInputs} inputs of 1 to ${limits.maxTextLength} characters. Inputs longer than the model's window of ${MAX_TEXT_WORD_PIECES} word pieces are embedded from their first ${MAX_TEXT_WORD_PIECES} and listed in \`truncated_inputs\`, or refused with \`truncation: "error"\`.`,
         body: embeddingsBody(limits),
+        // No 503: the route needs neither Redis nor Postgres. 404: an unknown model.
+        response: {
+          200: EMBEDDINGS_RESPONSE,
+          ...errorResponses(400, 401, 403, ...BODY_ERRORS, 404, 422, 429, 500),
+        },
       },
     },
     async (request) => {

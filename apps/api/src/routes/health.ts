@@ -1,6 +1,7 @@
 import { ping } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
+import { errorResponses, HEALTH_RESPONSE, NOT_READY_RESPONSE, READY_RESPONSE } from '../response-schemas.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -37,13 +38,29 @@ async function check(probe: () => Promise<unknown>, onError: (error: unknown) =>
 }
 
 export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/healthz', { schema: { summary: 'Liveness: the process answers' } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        // Public: no key needed.
+        security: [],
+        response: { 200: HEALTH_RESPONSE, ...errorResponses(500) },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Readiness: Redis, Postgres and the model answer' } },
+    {
+      schema: {
+        summary: 'Readiness: Redis, Postgres and the model answer',
+        // Public: no key needed.
+        security: [],
+        response: { 200: READY_RESPONSE, 503: NOT_READY_RESPONSE, ...errorResponses(500) },
+      },
+    },
     async (request, reply) => {
       // The details go to the log, for operators; the public answer names only the failure.
       const logAs = (dependency: string) => (error: unknown) =>

@@ -2,6 +2,7 @@ import { searchChunks } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
 import { namespaceFor } from '../auth/namespace-scope.js';
+import { BODY_ERRORS, errorResponses, SEARCH_RESPONSE, V1_ERRORS } from '../response-schemas.js';
 import { searchBody } from '../schemas.js';
 import { checkString } from '../text-checks.js';
 
@@ -19,6 +20,8 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: 'The k chunks nearest a query by cosine similarity',
         body: searchBody(deps.config.limits),
+        // 422: a query longer than MAX_TEXT_LENGTH (text_too_long).
+        response: { 200: SEARCH_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422) },
       },
     },
     async (request) => {

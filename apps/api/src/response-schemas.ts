@@ -1,0 +1,448 @@
+import type { BatchKind, BatchStatus, ChunkStatus } from '@embedq/store';
+import { API_ERRORS, type ApiErrorCode } from './api-error.js';
+
+/**
+ * JSON schemas of every answer, in one place. They are contracts twice over: @fastify/swagger
+ * documents them in /openapi.json (which typed clients are checked against), and Fastify
+ * serialises answers with them (fast-json-stringify), which DROPS any property not declared here
+ * and coerces values to the declared type. So every field a handler returns is declared, with
+ * its exact type: `nullable: true` for values that can be null (OpenAPI 3.0's form, rendered as
+ * it is; fast-json-stringify writes null for it), `number` for anything that may have a
+ * fraction (`integer` would truncate it). test/pipeline/openapi.test.ts compares each served
+ * answer with what its handler returned.
+ */
+
+// Every value of the store's unions, checked by the compiler both ways.
+const BATCH_KINDS = Object.keys({ chunks: true, document: true } satisfies Record<BatchKind, true>);
+const BATCH_STATUSES = Object.keys({
+  queued: true,
+  processing: true,
+  completed: true,
+  failed: true,
+  replaced: true,
+  deleted: true,
+} satisfies Record<BatchStatus, true>);
+const CHUNK_STATUSES = Object.keys({ pending: true, embedded: true, failed: true } satisfies Record<
+  ChunkStatus,
+  true
+>);
+
+const UUID = { type: 'string', format: 'uuid' } as const;
+const COUNT = { type: 'integer', minimum: 0 } as const;
+const NULLABLE_OFFSET = {
+  type: 'integer',
+  minimum: 0,
+  nullable: true,
+  description:
+    'UTF-16 offset in the text the chunk was cut from (POST /v1/documents, or `truncation: "split"`); null for a chunk posted as it is.',
+} as const;
+const HEADING_PATH = {
+  type: 'array',
+  items: { type: 'string' },
+  nullable: true,
+  description:
+    'Titles of the markdown headings the chunk sits under, outermost first; null when it was not cut from a document.',
+} as const;
+const METADATA = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'The metadata posted with the chunk (or its document), as it was posted.',
+} as const;
+const NAMESPACE = { type: 'string' } as const;
+
+const RETRY_AFTER_HEADER = { type: 'integer', description: 'Seconds to wait before retrying.' } as const;
+
+/** 202 of POST /v1/batches and POST /v1/documents: Location names the batch's progress. */
+const ACCEPTED_HEADERS = {
+  Location: { type: 'string', description: 'The batch: `/v1/batches/{batchId}`.' },
+  'Idempotent-Replayed': {
+    type: 'string',
+    enum: ['true'],
+    description: 'Sent when the Idempotency-Key was used before: this is the first answer again.',
+  },
+} as const;
+
+export const BATCH_ACCEPTED_RESPONSE = {
+  description:
+    'Accepted: the chunks are stored and their jobs enqueued. Poll Location (GET /v1/batches/{batchId}) for progress.',
+  headers: ACCEPTED_HEADERS,
+  type: 'object',
+  required: ['batchId', 'chunkCount', 'truncatedChunks'],
+  properties: {
+    batchId: UUID,
+    chunkCount: { ...COUNT, description: 'Chunks stored: as posted, or more when `truncation` is `split`.' },
+    truncatedChunks: {
+      ...COUNT,
+      description:
+        "Chunks longer than the model's window of 254 word pieces, whose vectors stand for their first 254 (0 with `split`).",
+    },
+    splitChunks: {
+      ...COUNT,
+      description: 'Only with `truncation: "split"`: posted chunks longer than the window that were split.',
+    },
+  },
+} as const;
+
+export const DOCUMENT_ACCEPTED_RESPONSE = {
+  description:
+    'Accepted: the document is split, its chunks stored and their jobs enqueued. Poll Location (GET /v1/batches/{batchId}) for progress.',
+  headers: ACCEPTED_HEADERS,
+  type: 'object',
+  required: ['batchId', 'chunkCount'],
+  properties: {
+    batchId: UUID,
+    chunkCount: { ...COUNT, description: 'Chunks the document was split into.' },
+  },
+} as const;
+
+export const BATCH_PROGRESS_RESPONSE = {
+  description: "The batch's progress",
+  type: 'object',
+  required: [
+    'batchId',
+    'namespace',
+    'documentId',
+    'kind',
+    'status',
+    'total',
+    'embedded',
+    'failed',
+    'pending',
+    'reused',
+    'truncatedChunks',
+    'enqueuedAt',
+    'completedAt',
+    'chunksPerSec',
+    'latencySeconds',
+    'latencyHistogram',
+    'errors',
+  ],
+  properties: {
+    batchId: UUID,
+    namespace: NAMESPACE,
+    documentId: { type: 'string' },
+    kind: {
+      type: 'string',
+      enum: BATCH_KINDS,
+      description: '`chunks` (POST /v1/batches) or `document` (POST /v1/documents).',
+    },
+    status: {
+      type: 'string',
+      enum: BATCH_STATUSES,
+      description:
+        '`replaced`: a later post of the document replaced it; `deleted`: the document was deleted.',
+    },
+    total: { ...COUNT, description: 'Chunks in the batch.' },
+    embedded: COUNT,
+    failed: COUNT,
+    pending: COUNT,
+    reused: {
+      ...COUNT,
+      description: 'Embedded chunks whose vector was copied from a chunk with the same text, not inferred.',
+    },
+    truncatedChunks: {
+      ...COUNT,
+      description: "Chunks longer than the model's window: their vectors stand for their first word pieces.",
+    },
+    enqueuedAt: { type: 'string', format: 'date-time' },
+    completedAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: 'When the last chunk was embedded or failed; null while any is pending.',
+    },
+    chunksPerSec: {
+      type: 'number',
+      minimum: 0,
+      description: 'Embedded chunks per second since enqueue (to completion, or to now while running).',
+    },
+    latencySeconds: {
+      type: 'object',
+      nullable: true,
+      description:
+        "Seconds from enqueue to each chunk's vector, over the embedded chunks; null before the first.",
+      required: ['p50', 'p95', 'p99'],
+      properties: {
+        p50: { type: 'number' },
+        p95: { type: 'number' },
+        p99: { type: 'number' },
+      },
+    },
+    latencyHistogram: {
+      type: 'object',
+      description:
+        'Embedded chunks by latency: `counts[i]` took at most `bounds[i]` seconds (and more than the bound before); the last count is everything above the last bound.',
+      required: ['bounds', 'counts'],
+      properties: {
+        bounds: { type: 'array', items: { type: 'number' } },
+        counts: { type: 'array', items: COUNT },
+      },
+    },
+    errors: {
+      type: 'array',
+      description: 'A few of the failure reasons, most common first.',
+      items: {
+        type: 'object',
+        required: ['reason', 'chunks'],
+        properties: { reason: { type: 'string' }, chunks: COUNT },
+      },
+    },
+  },
+} as const;
+
+export const DOCUMENT_PAGE_RESPONSE = {
+  description: "A page of the document's chunks, in index order",
+  type: 'object',
+  required: [
+    'namespace',
+    'documentId',
+    'batchId',
+    'kind',
+    'contentType',
+    'chunkCount',
+    'chunks',
+    'nextAfter',
+  ],
+  properties: {
+    namespace: NAMESPACE,
+    documentId: { type: 'string' },
+    batchId: { ...UUID, description: "The batch that holds the document's chunks now (the last accepted)." },
+    kind: { type: 'string', enum: BATCH_KINDS },
+    contentType: {
+      type: 'string',
+      nullable: true,
+      description: 'The content type it was split as; null for chunks posted to POST /v1/batches.',
+    },
+    chunkCount: { ...COUNT, description: 'Chunks in the whole document.' },
+    chunks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'index',
+          'start',
+          'end',
+          'tokenCount',
+          'headingPath',
+          'status',
+          'metadata',
+          'text',
+          'error',
+        ],
+        properties: {
+          index: COUNT,
+          start: NULLABLE_OFFSET,
+          end: NULLABLE_OFFSET,
+          tokenCount: {
+            type: 'integer',
+            minimum: 0,
+            nullable: true,
+            description: 'Word pieces of the text ([CLS]/[SEP] excluded, not truncated); null when unknown.',
+          },
+          headingPath: HEADING_PATH,
+          status: { type: 'string', enum: CHUNK_STATUSES },
+          metadata: METADATA,
+          text: { type: 'string' },
+          error: {
+            type: 'string',
+            nullable: true,
+            description: 'Why embedding it failed; null unless it did.',
+          },
+        },
+      },
+    },
+    nextAfter: {
+      type: 'integer',
+      nullable: true,
+      description: 'The last index of this page when more chunks follow (send it as `after`), else null.',
+    },
+  },
+} as const;
+
+export const DOCUMENT_DELETED_RESPONSE = {
+  description: "The document's chunks and vectors are deleted",
+  type: 'object',
+  required: ['documentId', 'namespace', 'deletedChunks'],
+  properties: {
+    documentId: { type: 'string' },
+    namespace: NAMESPACE,
+    deletedChunks: COUNT,
+  },
+} as const;
+
+export const SEARCH_RESPONSE = {
+  description: 'The nearest chunks, nearest first',
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'documentId',
+          'chunkIndex',
+          'score',
+          'text',
+          'metadata',
+          'namespace',
+          'start',
+          'end',
+          'headingPath',
+        ],
+        properties: {
+          documentId: { type: 'string' },
+          chunkIndex: COUNT,
+          score: { type: 'number', description: 'Cosine similarity (1 = same direction), to 6 decimals.' },
+          text: { type: 'string' },
+          metadata: METADATA,
+          namespace: NAMESPACE,
+          start: NULLABLE_OFFSET,
+          end: NULLABLE_OFFSET,
+          headingPath: HEADING_PATH,
+        },
+      },
+    },
+  },
+} as const;
+
+export const EMBEDDINGS_RESPONSE = {
+  description: "OpenAI's embeddings answer, plus `truncated_inputs`",
+  type: 'object',
+  required: ['object', 'data', 'model', 'usage', 'truncated_inputs'],
+  properties: {
+    object: { type: 'string', enum: ['list'] },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['object', 'index', 'embedding'],
+        properties: {
+          object: { type: 'string', enum: ['embedding'] },
+          index: COUNT,
+          embedding: {
+            description:
+              '384 numbers with `encoding_format: "float"`; with `"base64"`, their little-endian float32 bytes in base64.',
+            anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'string' }],
+          },
+        },
+      },
+    },
+    model: { type: 'string' },
+    usage: {
+      type: 'object',
+      required: ['prompt_tokens', 'total_tokens'],
+      properties: { prompt_tokens: COUNT, total_tokens: COUNT },
+    },
+    truncated_inputs: {
+      type: 'array',
+      items: COUNT,
+      description:
+        "Not in OpenAI's answer: indexes of the inputs longer than the model's window, embedded from their first 254 word pieces.",
+    },
+  },
+} as const;
+
+export const HEALTH_RESPONSE = {
+  description: 'The process answers',
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+} as const;
+
+function readiness(status: 'ready' | 'unavailable', description: string) {
+  return {
+    description,
+    ...(status === 'unavailable' ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
+    type: 'object',
+    required: ['status', 'checks'],
+    properties: {
+      status: { type: 'string', enum: [status] },
+      checks: {
+        type: 'object',
+        description:
+          '`ok`, `down: <error code or name>`, or `no answer within 2000 ms`, for each dependency.',
+        required: ['redis', 'postgres', 'model'],
+        properties: {
+          redis: { type: 'string' },
+          postgres: { type: 'string' },
+          model: { type: 'string' },
+        },
+      },
+    },
+  } as const;
+}
+
+export const READY_RESPONSE = readiness('ready', 'Redis, Postgres and the model answer');
+export const NOT_READY_RESPONSE = readiness(
+  'unavailable',
+  'A dependency does not answer (named in `checks`); the details are in the log',
+);
+
+/** Statuses an error answer can have. */
+export type ErrorStatus = (typeof API_ERRORS)[ApiErrorCode]['status'];
+
+const ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
+
+/** Every error answer: `{ "error": { "code", "message" } }`. */
+export const ERROR_RESPONSE = {
+  description: 'An error; clients match on `error.code`, `error.message` is for people.',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: ERROR_CODES },
+        message: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+const ERROR_MEANINGS: Record<ErrorStatus, string> = {
+  400: 'The request is not valid',
+  401: 'No API key, or one that is not valid',
+  403: 'The key may not do this (the admin key on /v1, or a namespace the key is not bound to)',
+  404: 'Not found',
+  413: 'Too large',
+  415: 'Not JSON',
+  422: 'Refused',
+  429: 'Too many requests, or too many chunks waiting to be embedded; retry after Retry-After seconds',
+  500: 'Internal error (the message says no more)',
+  503: 'Redis or Postgres is unavailable; retry after Retry-After seconds',
+};
+
+const ERROR_HEADERS: Partial<Record<ErrorStatus, Record<string, object>>> = {
+  401: { 'WWW-Authenticate': { type: 'string', description: '`Bearer`.' } },
+  429: { 'Retry-After': RETRY_AFTER_HEADER },
+  503: { 'Retry-After': RETRY_AFTER_HEADER },
+};
+
+/** ERROR_RESPONSE for one status: its codes are those of API_ERRORS with that status. */
+function errorResponse(status: ErrorStatus) {
+  const codes = ERROR_CODES.filter((code) => API_ERRORS[code].status === status);
+  const headers = ERROR_HEADERS[status];
+  return {
+    ...ERROR_RESPONSE,
+    description: `${ERROR_MEANINGS[status]}: \`error.code\` is ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+    ...(headers === undefined ? {} : { headers }),
+    properties: {
+      error: {
+        ...ERROR_RESPONSE.properties.error,
+        properties: { ...ERROR_RESPONSE.properties.error.properties, code: { type: 'string', enum: codes } },
+      },
+    },
+  } as const;
+}
+
+/** The error answers of `statuses`, keyed by status, for a route's `schema.response`. */
+export function errorResponses(...statuses: ErrorStatus[]): Record<number, ReturnType<typeof errorResponse>> {
+  return Object.fromEntries(statuses.map((status) => [status, errorResponse(status)]));
+}
+
+/** Errors of every /v1 route: the schema, the key, the rate limit, a bug, Redis or Postgres away. */
+export const V1_ERRORS = [400, 401, 403, 429, 500, 503] as const satisfies readonly ErrorStatus[];
+/** Errors of a request with a body: too large, not JSON. */
+export const BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
