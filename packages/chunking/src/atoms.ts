@@ -5,11 +5,11 @@ import { type SourceLine, sourceLines } from './source-lines.js';
 export const Strength = {
   /** Inside one line of code, or between two words of a sentence. */
   WORD: 1,
-  /** A line break inside a paragraph of prose (hard-wrapped text). */
+  /** A line break inside a paragraph of prose (hard-wrapped text), or after a heading line: a title stays with its text. */
   LINE: 2,
   /** A sentence's end, a list item or table row, or a line break inside a code block. */
   SENTENCE: 3,
-  /** A blank line, or the edge of a code block or a heading line. */
+  /** A blank line, or the edge of a code block. */
   PARAGRAPH: 4,
   /** A markdown heading begins a section; also the document's start. */
   SECTION: 5,
@@ -125,19 +125,17 @@ function strengthBefore(
     return endsSentence(previousAtom, atom) ? Strength.SENTENCE : Strength.WORD;
   }
   const there = lines[previousLine] as SourceLine;
-  if (here.kind === 'heading') return Strength.SECTION;
+  const afterHeading = there.kind === 'heading' || there.kind === 'underline';
+  // A heading starts a section, unless the section before is only a heading (a chapter's title
+  // right above its first subsection): then both titles lead the same chunk.
+  if (here.kind === 'heading') return afterHeading ? Strength.LINE : Strength.SECTION;
   // The underline belongs to its title.
   if (here.kind === 'underline') return Strength.WORD;
+  // A heading stays with the text under it: no chunk is a title alone.
+  if (afterHeading) return Strength.LINE;
   // Lines between two atoms' lines hold no atom: they are blank.
   if (line > previousLine + 1) return Strength.PARAGRAPH;
-  if (
-    here.kind === 'fence' ||
-    there.kind === 'fence' ||
-    there.kind === 'heading' ||
-    there.kind === 'underline'
-  ) {
-    return Strength.PARAGRAPH;
-  }
+  if (here.kind === 'fence' || there.kind === 'fence') return Strength.PARAGRAPH;
   if (here.kind === 'code' || here.kind === 'item') return Strength.SENTENCE;
   return endsSentence(previousAtom, atom) ? Strength.SENTENCE : Strength.LINE;
 }

@@ -157,6 +157,23 @@ describe('splitDocument: markdown', () => {
     ]);
   });
 
+  it('never leaves a title alone: a chapter title leads its first section, a heading its first sentences', () => {
+    const source =
+      '# Methods\n\n## Sampling\n\nWe drew 400 water samples from 12 sites in May.\n\n## Analysis\n\nEach sample was filtered, dried and weighed twice.';
+    const chunks = split(source, { contentType: 'text/markdown', maxTokens: 16 });
+    expectSound(source, chunks, 16);
+    expect(chunks.map((c) => [c.headingPath, c.start, c.end])).toEqual([
+      [['Methods', 'Sampling'], 0, 73],
+      [['Methods', 'Analysis'], 73, 136],
+    ]);
+    // A paragraph that fills a chunk by itself still takes its heading along, cut at a sentence.
+    const long = generateSeedChunks(3, 6).join(' ');
+    const section = `## Results\n\n${long}`;
+    const cut = split(section, { contentType: 'text/markdown', maxTokens: 64 });
+    expectSound(section, cut, 64);
+    expect(cut[0]?.text.startsWith(`## Results\n\n${long.slice(0, 20)}`)).toBe(true);
+  });
+
   it('reads no heading inside a code block, and cuts a long code block between lines', () => {
     const code = Array.from({ length: 60 }, (_, i) => `    value_${i} = compute(value_${i - 1}, ${i})`).join(
       '\n',

@@ -220,7 +220,8 @@ function assemble(
         tokens += (prefix[piece.atom] as number) - (prefix[from] as number);
       }
     }
-    const line = atoms.lines[lineAt(atoms.lines, piece.start)];
+    // Its last line's: a chunk led by a chapter title and a section title sits under both.
+    const line = atoms.lines[lineAt(atoms.lines, piece.end - 1)];
     chunks.push({
       index,
       start,
