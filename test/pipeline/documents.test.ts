@@ -1,10 +1,9 @@
 import { rebuildSource, splitDocument } from '@embedq/chunking';
-import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { generateSeedChunks } from '@embedq/workload';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, call, type Pipeline, startPipeline } from '../support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { type ApiResponse, call } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
-import { waitFor } from '../support/wait-for.js';
+import { usePipeline } from '../support/use-pipeline.js';
 
 const services = await servicesOrSkip('documents');
 
@@ -23,27 +22,9 @@ const MARKDOWN = [
 ].join('\n\n');
 
 describe.skipIf(services === undefined)('POST /v1/documents: whole documents in, chunks that fit out', () => {
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-    pipeline = await startPipeline(services, embedder);
-  });
-  afterAll(async () => {
-    await pipeline?.close();
-    await embedder?.close();
-  });
-
-  const count = (text: string) => embedder.countWordPieces(text);
-
-  async function completed(batchId: string) {
-    return waitFor(`batch ${batchId} to complete`, async () => {
-      const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`);
-      return progress.body.pending === 0 ? progress.body : undefined;
-    });
-  }
+  const fixture = usePipeline(services);
+  const count = (text: string) => fixture.embedder.countWordPieces(text);
+  const completed = (batchId: string) => fixture.settled(batchId);
 
   /** Every chunk of a document, page by page. */
   async function allChunks(path: string, limit: number) {
@@ -52,7 +33,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     let pages = 0;
     while (after !== null) {
       const page: ApiResponse = await call(
-        pipeline.baseUrl,
+        fixture.pipeline.baseUrl,
         'GET',
         `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after >= 0 ? `&after=${after}` : ''}`,
       );
@@ -66,7 +47,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
   }
 
   it('splits a markdown document into chunks that fit, each with offsets and heading path, embedded and rebuilt exactly', async () => {
-    const posted = await call(pipeline.baseUrl, 'POST', '/v1/documents', {
+    const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', {
       namespace: 'docs',
       documentId: 'soil',
       text: MARKDOWN,
@@ -104,7 +85,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     expect(rebuildSource(chunks)).toBe(MARKDOWN);
     for (const chunk of chunks) expect(chunk.tokenCount).toBeLessThanOrEqual(100);
     expect(chunks.map((c) => c.headingPath.join(' > '))).toContain('Soil study > Methods');
-    const document = await call(pipeline.baseUrl, 'GET', '/v1/documents/soil?namespace=docs&limit=1');
+    const document = await call(fixture.pipeline.baseUrl, 'GET', '/v1/documents/soil?namespace=docs&limit=1');
     expect(document.body).toMatchObject({
       documentId: 'soil',
       namespace: 'docs',
@@ -119,14 +100,14 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
   it('finds a fact in the last sentence of a long text posted as a document; as one chunk it is counted as truncated', async () => {
     expect(LONG_TEXT.length).toBeGreaterThan(3_500);
     expect(count(LONG_TEXT)).toBeGreaterThan(254);
-    const asDocument = await call(pipeline.baseUrl, 'POST', '/v1/documents', {
+    const asDocument = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', {
       namespace: 'facts',
       documentId: 'long',
       text: LONG_TEXT,
     });
     expect(asDocument.status).toBe(202);
     await completed(asDocument.body.batchId);
-    const search = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+    const search = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
       namespace: 'facts',
       query: 'What was the calibration constant of the Zorvex-9 spectrometer?',
       k: 5,
@@ -140,7 +121,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     expect(LONG_TEXT.slice(top.start, top.end)).toBe(top.text);
     expect(top.headingPath).toEqual([]);
 
-    const asChunk = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const asChunk = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       namespace: 'facts-cut',
       documentId: 'long',
       chunks: [{ text: LONG_TEXT }, { text: 'A short chunk.' }],
@@ -152,7 +133,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
   it('re-posting a document with one paragraph changed embeds only the chunks whose text changed', async () => {
     const paragraphs = generateSeedChunks(60, 5);
     const text = paragraphs.join('\n\n');
-    const first = await call(pipeline.baseUrl, 'POST', '/v1/documents', {
+    const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', {
       namespace: 'edit',
       documentId: 'd',
       text,
@@ -169,7 +150,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     expect(changed).toBeGreaterThan(0);
     expect(changed).toBeLessThanOrEqual(3);
 
-    const second = await call(pipeline.baseUrl, 'POST', '/v1/documents', {
+    const second = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', {
       namespace: 'edit',
       documentId: 'd',
       text: editedText,
@@ -183,10 +164,10 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
       reused: newChunks.length - changed,
     });
     // The first batch now reads replaced, and only the changed chunks were inferred.
-    expect((await call(pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`)).body.status).toBe(
-      'replaced',
-    );
-    const inferred = await pipeline.db.pool.query<{ n: number }>(
+    expect(
+      (await call(fixture.pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`)).body.status,
+    ).toBe('replaced');
+    const inferred = await fixture.pipeline.db.pool.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM chunks WHERE namespace = 'edit' AND document_id = 'd' AND reused = false`,
     );
     expect(inferred.rows[0]?.n).toBe(changed);
@@ -195,13 +176,13 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
   it('answers a retried request with the same Idempotency-Key with the first batch', async () => {
     const body = { namespace: 'idem', documentId: 'd', text: 'One short document.' };
     const headers = { 'idempotency-key': 'doc-key-1' };
-    const first = await call(pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
-    const again = await call(pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
+    const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
+    const again = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const other = await call(
-      pipeline.baseUrl,
+      fixture.pipeline.baseUrl,
       'POST',
       '/v1/documents',
       { ...body, text: 'Another.' },
@@ -212,35 +193,25 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
   });
 
   it('answers 404 for an unknown document and 403 for a namespace the key may not use', async () => {
-    const unknown = await call(pipeline.baseUrl, 'GET', '/v1/documents/nope?namespace=docs');
+    const unknown = await call(fixture.pipeline.baseUrl, 'GET', '/v1/documents/nope?namespace=docs');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
-    const badPage = await call(pipeline.baseUrl, 'GET', '/v1/documents/soil?namespace=docs&limit=0');
+    const badPage = await call(fixture.pipeline.baseUrl, 'GET', '/v1/documents/soil?namespace=docs&limit=0');
     expect(badPage.status).toBe(400);
   });
 });
 
 describe.skipIf(services === undefined)('no silent truncation in /v1/batches and /v1/embeddings', () => {
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-    pipeline = await startPipeline(services, embedder);
-  });
-  afterAll(async () => {
-    await pipeline?.close();
-    await embedder?.close();
-  });
+  const fixture = usePipeline(services);
 
   const long = generateSeedChunks(12, 9).join(' ');
   const rowCount = async () =>
-    (await pipeline.db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM chunks')).rows[0]?.n;
+    (await fixture.pipeline.db.pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM chunks')).rows[0]
+      ?.n;
 
   it('"truncation": "error" refuses the request with 422 text_too_long naming the chunks, and stores nothing', async () => {
     const before = await rowCount();
-    const response = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const response = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'd',
       truncation: 'error',
       chunks: [{ text: 'fits' }, { text: long }, { text: 'fits too' }, { text: long }],
@@ -254,7 +225,7 @@ describe.skipIf(services === undefined)('no silent truncation in /v1/batches and
   });
 
   it('"truncation": "split" splits long chunks like a document, keeping their metadata and offsets', async () => {
-    const response = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const response = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       namespace: 'split',
       documentId: 'd',
       truncation: 'split',
@@ -264,20 +235,18 @@ describe.skipIf(services === undefined)('no silent truncation in /v1/batches and
       ],
     });
     expect(response.status).toBe(202);
-    const pieces = splitDocument(long, { maxTokens: 254 }, (t) => embedder.countWordPieces(t));
+    const pieces = splitDocument(long, { maxTokens: 254 }, (t) => fixture.embedder.countWordPieces(t));
     expect(response.body).toEqual({
       batchId: expect.any(String),
       chunkCount: 1 + pieces.length,
       truncatedChunks: 0,
       splitChunks: 1,
     });
-    expect(
-      await waitFor('embedded', async () => {
-        const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${response.body.batchId}`);
-        return progress.body.pending === 0 ? progress.body : undefined;
-      }),
-    ).toMatchObject({ status: 'completed', truncatedChunks: 0 });
-    const listed = await call(pipeline.baseUrl, 'GET', '/v1/documents/d?namespace=split');
+    expect(await fixture.settled(response.body.batchId)).toMatchObject({
+      status: 'completed',
+      truncatedChunks: 0,
+    });
+    const listed = await call(fixture.pipeline.baseUrl, 'GET', '/v1/documents/d?namespace=split');
     expect(
       listed.body.chunks.map((c: { start: number | null; metadata: unknown }) => [c.start, c.metadata]),
     ).toEqual([[null, { n: 0 }], ...pieces.map((p) => [p.start, { n: 1 }])]);
@@ -286,11 +255,14 @@ describe.skipIf(services === undefined)('no silent truncation in /v1/batches and
 
   it('/v1/embeddings lists the inputs it truncated, or refuses them with "truncation": "error"', async () => {
     const body = { model: 'all-MiniLM-L6-v2', input: ['short', long] };
-    const answer = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', body);
+    const answer = await call(fixture.pipeline.baseUrl, 'POST', '/v1/embeddings', body);
     expect(answer.status).toBe(200);
     expect(answer.body.truncated_inputs).toEqual([1]);
     expect(answer.body.data).toHaveLength(2);
-    const refused = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', { ...body, truncation: 'error' });
+    const refused = await call(fixture.pipeline.baseUrl, 'POST', '/v1/embeddings', {
+      ...body,
+      truncation: 'error',
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toEqual({
       code: 'text_too_long',

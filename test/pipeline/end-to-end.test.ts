@@ -1,8 +1,7 @@
-import { createEmbedder, type Embedder } from '@embedq/embedder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { call } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
-import { waitFor } from '../support/wait-for.js';
+import { usePipeline } from '../support/use-pipeline.js';
 
 const services = await servicesOrSkip('pipeline end to end');
 
@@ -21,28 +20,11 @@ function cosine(a: readonly number[], b: Float32Array): number {
 }
 
 describe.skipIf(services === undefined)('a batch through REST -> queue -> worker -> pgvector', () => {
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-    pipeline = await startPipeline(services, embedder);
-  });
-  afterAll(async () => {
-    await pipeline?.close();
-    await embedder?.close();
-  });
-
-  async function completed(batchId: string) {
-    return waitFor(`batch ${batchId} to complete`, async () => {
-      const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`);
-      return progress.body.pending === 0 ? progress.body : undefined;
-    });
-  }
+  const fixture = usePipeline(services);
+  const completed = (batchId: string) => fixture.settled(batchId);
 
   it('ends as exactly one vector per chunk, equal to embedding the text, and is found by search', async () => {
-    const posted = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       namespace: 'science',
       documentId: 'doc-1',
       chunks: TEXTS.map((text, i) => ({ text, metadata: { page: i + 1 } })),
@@ -70,7 +52,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     expect(Date.parse(progress.completedAt)).toBeGreaterThanOrEqual(Date.parse(progress.enqueuedAt));
     expect(progress.latencyHistogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(5);
 
-    const rows = await pipeline.db.pool.query<{
+    const rows = await fixture.pipeline.db.pool.query<{
       chunk_index: number;
       embedding: string;
       model: string;
@@ -80,7 +62,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
         WHERE namespace = 'science' AND document_id = 'doc-1' ORDER BY chunk_index`,
     );
     expect(rows.rows.map((r) => r.chunk_index)).toEqual([0, 1, 2, 3, 4]);
-    const expected = await embedder.embed(TEXTS);
+    const expected = await fixture.embedder.embed(TEXTS);
     rows.rows.forEach((row, i) => {
       expect(row).toMatchObject({ model: 'all-MiniLM-L6-v2', precision: 'int8' });
       const stored = JSON.parse(row.embedding) as number[];
@@ -89,7 +71,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       expect(cosine(stored, expected[i]!)).toBeGreaterThan(0.99);
     });
 
-    const search = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+    const search = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
       query: 'Which particle was discovered at the LHC?',
       namespace: 'science',
       k: 3,
@@ -109,7 +91,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     const scores = search.body.results.map((r: { score: number }) => r.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
-    const elsewhere = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+    const elsewhere = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
       query: 'Higgs boson',
       namespace: 'other',
     });
@@ -117,25 +99,25 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
   });
 
   it('replaces a document when it is posted again', async () => {
-    const first = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'doc-replace',
       chunks: TEXTS.map((text) => ({ text })),
     });
     await completed(first.body.batchId);
-    const second = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const second = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'doc-replace',
       chunks: [{ text: 'A shorter second version.' }, { text: 'It has two chunks.' }],
     });
     expect(second.status).toBe(202);
     await completed(second.body.batchId);
 
-    const rows = await pipeline.db.pool.query<{ text: string }>(
+    const rows = await fixture.pipeline.db.pool.query<{ text: string }>(
       `SELECT text FROM chunks WHERE namespace = 'default' AND document_id = 'doc-replace' ORDER BY chunk_index`,
     );
     expect(rows.rows.map((r) => r.text)).toEqual(['A shorter second version.', 'It has two chunks.']);
-    const old = await call(pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`);
+    const old = await call(fixture.pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`);
     expect(old.body.status).toBe('replaced');
-    const search = await call(pipeline.baseUrl, 'POST', '/v1/search', {
+    const search = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
       query: 'Higgs boson',
       documentId: 'doc-replace',
     });
@@ -145,16 +127,18 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
   it('answers a retried request with the same Idempotency-Key with the first batch and enqueues nothing new', async () => {
     const body = { documentId: 'doc-idem', chunks: [{ text: 'Retried requests must not duplicate work.' }] };
     const headers = { 'idempotency-key': 'req-42' };
-    const first = await call(pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
-    const again = await call(pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
+    const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
+    const again = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
 
-    const batches = await pipeline.db.pool.query(`SELECT id FROM batches WHERE document_id = 'doc-idem'`);
+    const batches = await fixture.pipeline.db.pool.query(
+      `SELECT id FROM batches WHERE document_id = 'doc-idem'`,
+    );
     expect(batches.rowCount).toBe(1);
     await completed(first.body.batchId);
-    const jobs = await pipeline.api.producer.queues.interactive.getJobs([
+    const jobs = await fixture.pipeline.api.producer.queues.interactive.getJobs([
       'completed',
       'waiting',
       'active',
@@ -164,7 +148,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     expect(jobs.filter((job) => job.data.batchId === first.body.batchId)).toHaveLength(1);
 
     const reused = await call(
-      pipeline.baseUrl,
+      fixture.pipeline.baseUrl,
       'POST',
       '/v1/batches',
       { ...body, chunks: [{ text: 'A different request.' }] },
@@ -175,24 +159,26 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
   });
 
   it('deletes a document and its vectors', async () => {
-    const posted = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'doc-delete',
       chunks: [{ text: 'Delete me.' }],
     });
     await completed(posted.body.batchId);
-    const deleted = await call(pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete');
+    const deleted = await call(fixture.pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete');
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ documentId: 'doc-delete', namespace: 'default', deletedChunks: 1 });
-    const rows = await pipeline.db.pool.query(`SELECT 1 FROM chunks WHERE document_id = 'doc-delete'`);
-    expect(rows.rowCount).toBe(0);
-    expect((await call(pipeline.baseUrl, 'GET', `/v1/batches/${posted.body.batchId}`)).body.status).toBe(
-      'deleted',
+    const rows = await fixture.pipeline.db.pool.query(
+      `SELECT 1 FROM chunks WHERE document_id = 'doc-delete'`,
     );
-    expect((await call(pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete')).status).toBe(404);
+    expect(rows.rowCount).toBe(0);
+    expect(
+      (await call(fixture.pipeline.baseUrl, 'GET', `/v1/batches/${posted.body.batchId}`)).body.status,
+    ).toBe('deleted');
+    expect((await call(fixture.pipeline.baseUrl, 'DELETE', '/v1/documents/doc-delete')).status).toBe(404);
   });
 
   it('serves OpenAI-compatible embeddings as floats and base64', async () => {
-    const floats = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+    const floats = await call(fixture.pipeline.baseUrl, 'POST', '/v1/embeddings', {
       model: 'all-MiniLM-L6-v2',
       input: ['first text', 'second text'],
     });
@@ -204,7 +190,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     expect(floats.body.usage.prompt_tokens).toBeGreaterThan(0);
     expect(floats.body.usage.total_tokens).toBe(floats.body.usage.prompt_tokens);
 
-    const encoded = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+    const encoded = await call(fixture.pipeline.baseUrl, 'POST', '/v1/embeddings', {
       model: 'all-MiniLM-L6-v2',
       input: 'first text',
       encoding_format: 'base64',
@@ -214,7 +200,7 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     expect(decoded).toHaveLength(384);
     expect(cosine(floats.body.data[0].embedding, decoded)).toBeGreaterThan(0.99);
 
-    const unknown = await call(pipeline.baseUrl, 'POST', '/v1/embeddings', {
+    const unknown = await call(fixture.pipeline.baseUrl, 'POST', '/v1/embeddings', {
       model: 'text-embedding-3-small',
       input: 'x',
     });
@@ -223,11 +209,11 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
   });
 
   it('reports health, readiness and its OpenAPI document', async () => {
-    expect((await call(pipeline.baseUrl, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await call(pipeline.baseUrl, 'GET', '/readyz');
+    expect((await call(fixture.pipeline.baseUrl, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await call(fixture.pipeline.baseUrl, 'GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready', checks: { redis: 'ok', postgres: 'ok', model: 'ok' } });
-    const openapi = await call(pipeline.baseUrl, 'GET', '/openapi.json');
+    const openapi = await call(fixture.pipeline.baseUrl, 'GET', '/openapi.json');
     expect(openapi.body.openapi).toBe('3.0.3');
     expect(Object.keys(openapi.body.paths)).toEqual(
       expect.arrayContaining([
