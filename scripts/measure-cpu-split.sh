@@ -7,25 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CHUNKS=${1:-10000}
-DB=embedq_cpu_split_$$
-PSQL=(psql -h 127.0.0.1 -U postgres -q)
-"${PSQL[@]}" -c "CREATE DATABASE $DB"
-export PORT=${PORT:-3200} DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB QUEUE_PREFIX=cpu-split-$$ LOG_LEVEL=warn
-export API_KEYS=cpu-split-key-0001:* EMBEDQ_API_KEY=cpu-split-key-0001
-node scripts/start.mjs 2>/dev/null &
-START=$!
-cleanup() {
-  kill "$START" 2>/dev/null && wait "$START" 2>/dev/null || true
-  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-  # The run's queue keys (completed jobs, metrics) would otherwise stay in the shared Redis.
-  redis-cli --scan --pattern "$QUEUE_PREFIX:*" | xargs -r redis-cli del >/dev/null
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  sleep 0.3
-  curl -sf "localhost:$PORT/readyz" >/dev/null && break
-done
-sleep 2
+source scripts/lib/start-measured-system.sh
+start_measured_system cpu-split
 if [[ ${DROP_HNSW:-0} == 1 ]]; then "${PSQL[@]}" -d "$DB" -c 'DROP INDEX chunks_embedding'; fi
 
 TICK=$(getconf CLK_TCK)

@@ -9,24 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CHUNKS=${1:-4000}
 ROUNDS=${2:-3}
-DB=embedq_docs_e2e_$$
-PSQL=(psql -h 127.0.0.1 -U postgres -q)
-"${PSQL[@]}" -c "CREATE DATABASE $DB"
-export PORT=${PORT:-3201} DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB QUEUE_PREFIX=docs-e2e-$$ LOG_LEVEL=warn
-export API_KEYS=docs-e2e-key-0001:* EMBEDQ_API_KEY=docs-e2e-key-0001 EMBEDQ_API_URL=http://127.0.0.1:$PORT
-node scripts/start.mjs 2>/dev/null &
-START=$!
-cleanup() {
-  kill "$START" 2>/dev/null && wait "$START" 2>/dev/null || true
-  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-  redis-cli --scan --pattern "$QUEUE_PREFIX:*" | xargs -r redis-cli del >/dev/null
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  sleep 0.3
-  curl -sf "localhost:$PORT/readyz" >/dev/null && break
-done
-sleep 2
+PORT=${PORT:-3201}
+source scripts/lib/start-measured-system.sh
+start_measured_system docs-e2e
 # A first, unmeasured run warms both processes.
 node packages/cli/dist/bin.js load --chunks 1000 --batch-chunks 40 2>/dev/null >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
