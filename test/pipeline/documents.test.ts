@@ -173,24 +173,36 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     expect(inferred.rows[0]?.n).toBe(changed);
   });
 
-  it('answers a retried request with the same Idempotency-Key with the first batch', async () => {
-    const body = { namespace: 'idem', documentId: 'd', text: 'One short document.' };
-    const headers = { 'idempotency-key': 'doc-key-1' };
-    const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
-    const again = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
-    expect(again.status).toBe(202);
-    expect(again.body).toEqual(first.body);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const other = await call(
-      fixture.pipeline.baseUrl,
-      'POST',
-      '/v1/documents',
-      { ...body, text: 'Another.' },
-      headers,
-    );
-    expect(other.status).toBe(422);
-    expect(other.body.error.code).toBe('idempotency_conflict');
-  });
+  // A long text is hashed apart from the rest of the body: a change anywhere in it still counts.
+  it.each([
+    ['a short document', 'One short document.', 'Another.'],
+    [
+      'a long document',
+      generateSeedChunks(300, 12).join('\n\n'),
+      `${generateSeedChunks(300, 12).join('\n\n')}!`,
+    ],
+  ])(
+    'answers a retried request with the same Idempotency-Key with the first batch: %s',
+    async (name, text, changed) => {
+      const body = { namespace: 'idem', documentId: name, text };
+      const headers = { 'idempotency-key': `key for ${name}` };
+      const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
+      expect(first.status).toBe(202);
+      const again = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', body, headers);
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      const other = await call(
+        fixture.pipeline.baseUrl,
+        'POST',
+        '/v1/documents',
+        { ...body, text: changed },
+        headers,
+      );
+      expect(other.status).toBe(422);
+      expect(other.body.error.code).toBe('idempotency_conflict');
+    },
+  );
 
   it('answers 404 for an unknown document and 403 for a namespace the key may not use', async () => {
     const unknown = await call(fixture.pipeline.baseUrl, 'GET', '/v1/documents/nope?namespace=docs');
