@@ -125,27 +125,50 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
   });
 
   it('answers a retried request with the same Idempotency-Key with the first batch and enqueues nothing new', async () => {
+    const { pool } = fixture.pipeline.db;
+    const { queues } = fixture.pipeline.api.producer;
     const body = { documentId: 'doc-idem', chunks: [{ text: 'Retried requests must not duplicate work.' }] };
     const headers = { 'idempotency-key': 'req-42' };
+    // What a replay that did the work again would change: batch rows, the chunk rows (a re-insert
+    // gives them new ids), and jobs in either queue (a re-add under a new id or a removed and
+    // re-added job shows as a different id or creation time).
+    const stored = async () => ({
+      batches: (await pool.query(`SELECT id FROM batches ORDER BY created_at, id`)).rows,
+      chunks: (
+        await pool.query(
+          `SELECT id, chunk_index, batch_id FROM chunks WHERE document_id = 'doc-idem' ORDER BY chunk_index`,
+        )
+      ).rows,
+    });
+    const queued = async () =>
+      (
+        await Promise.all(
+          [queues.interactive, queues.bulk].map((queue) =>
+            queue.getJobs(['wait', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed']),
+          ),
+        )
+      )
+        .flat()
+        .map((job) => `${job.queueName} ${job.id} ${job.timestamp}`)
+        .sort();
+
     const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
+    expect(first.status).toBe(202);
+    const before = { stored: await stored(), queued: await queued() };
+    expect(before.stored.chunks).toEqual([
+      { id: expect.any(String), chunk_index: 0, batch_id: first.body.batchId },
+    ]);
+    expect(before.queued.filter((job) => job.includes(first.body.batchId))).toHaveLength(1);
+
     const again = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', body, headers);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-
-    const batches = await fixture.pipeline.db.pool.query(
-      `SELECT id FROM batches WHERE document_id = 'doc-idem'`,
-    );
-    expect(batches.rowCount).toBe(1);
+    expect(await stored()).toEqual(before.stored);
+    expect(await queued()).toEqual(before.queued);
+    const byKey = await pool.query(`SELECT id FROM batches WHERE idempotency_key = 'req-42'`);
+    expect(byKey.rows).toEqual([{ id: first.body.batchId }]);
     await completed(first.body.batchId);
-    const jobs = await fixture.pipeline.api.producer.queues.interactive.getJobs([
-      'completed',
-      'waiting',
-      'active',
-      'delayed',
-      'failed',
-    ]);
-    expect(jobs.filter((job) => job.data.batchId === first.body.batchId)).toHaveLength(1);
 
     const reused = await call(
       fixture.pipeline.baseUrl,
