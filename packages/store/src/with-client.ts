@@ -16,8 +16,22 @@ export async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) 
   client.on('error', onError);
   try {
     return await use(client);
+  } catch (error) {
+    // A query that timed out client-side (a server that stopped answering) is still outstanding
+    // on the connection: the next query would queue behind it, and the server may yet run it (a
+    // BEGIN would leave the connection in a transaction). Such a client is destroyed, not reused.
+    if (lost === undefined && isQueryReadTimeout(error)) lost = error as Error;
+    throw error;
   } finally {
     client.removeListener('error', onError);
     client.release(lost);
   }
+}
+
+/**
+ * pg's client-side `query_timeout` fired: the server did not answer in time (it may be stalled)
+ * and the connection still waits for that statement.
+ */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }

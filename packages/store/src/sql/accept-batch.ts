@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { IdempotencyConflictError } from '../errors.js';
 import type { AcceptedBatch, NewBatch, NewChunk } from '../interfaces.js';
-import { withClient } from '../with-client.js';
+import { isQueryReadTimeout, withClient } from '../with-client.js';
 
 export interface AcceptResult {
   readonly batch: AcceptedBatch;
@@ -35,7 +35,11 @@ export async function acceptBatch(
       await client.query('COMMIT');
       return { batch: accepted, replayed: false };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // After a read timeout (Postgres stalled) a ROLLBACK would queue behind the unanswered
+      // statement and wait out a second query_timeout: 40 s in all, past the 30 s request and
+      // socket timeouts, so the client got a dropped connection instead of a 503. withClient
+      // closes the connection instead, and the server rolls the transaction back when it sees that.
+      if (!isQueryReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined);
       // Two requests with one key raced: the loser answers with the winner's batch.
       if (isUniqueViolation(error, 'batches_namespace_idempotency_key_key')) {
         const winner = await findByIdempotencyKey(client, batch);
