@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,14 @@ export interface OwnServer {
   up(): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL) and removes its folder. */
   stop(): Promise<void>;
+  /**
+   * Freezes the server with SIGSTOP, its process and every child of it (postgres backends too:
+   * stopping only the postmaster leaves open connections answering). Connections stay open and
+   * nothing answers: a stalled server. `down`, `up` and `stop` resume it first.
+   */
+  pause(): void;
+  /** Thaws what `pause` froze (SIGCONT). */
+  resume(): void;
 }
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -92,6 +100,23 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   clearTimeout(timer);
 }
 
+/** The pids of `pid`'s children, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // The process exited while being read.
+    }
+  }
+  return children;
+}
+
 interface LaunchSpec {
   readonly name: string;
   readonly command: string;
@@ -121,6 +146,33 @@ async function launch(spec: LaunchSpec, port: number, dir: string, url: string):
     return child;
   };
   let child = await spawnOnce();
+  let paused: number[] = [];
+  const pause = () => {
+    const pid = child.pid;
+    if (pid === undefined || paused.length > 0) return;
+    // The parent first, so it forks no child that would escape.
+    process.kill(pid, 'SIGSTOP');
+    paused = [pid];
+    for (const childPid of childrenOf(pid)) {
+      try {
+        process.kill(childPid, 'SIGSTOP');
+        paused.push(childPid);
+      } catch {
+        // Exited in between.
+      }
+    }
+  };
+  const resume = () => {
+    // Children first, so the parent finds them running again when it wakes.
+    for (const pid of paused.slice().reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+    paused = [];
+  };
   return {
     port,
     dir,
@@ -128,15 +180,22 @@ async function launch(spec: LaunchSpec, port: number, dir: string, url: string):
     get process() {
       return child;
     },
-    down: (signal = 'SIGTERM') => kill(child, signal),
+    down: (signal = 'SIGTERM') => {
+      resume();
+      return kill(child, signal);
+    },
     up: async () => {
+      resume();
       await kill(child, 'SIGTERM');
       child = await spawnOnce();
     },
     stop: async () => {
+      resume();
       await kill(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
+    pause,
+    resume,
   };
 }
 
