@@ -13,14 +13,17 @@ export interface AcceptedDocument {
 
 export interface PostedLoad {
   readonly accepted: AcceptedDocument[];
-  /** Every status the API answered, retries included, in order. */
+  /** Every answer the API gave, retries included, in order: its status, or 0 for a dropped connection. */
   readonly statuses: number[];
 }
 
 /**
- * Posts `documents` documents of `chunksPerDocument` seed chunks one after another, as a careful
- * client would: each with an Idempotency-Key, retried after 503, 429 or a dropped connection
- * until accepted. `between` runs after each acceptance (tests inject faults there).
+ * Posts `documents` documents of `chunksPerDocument` seed chunks one after another, each with an
+ * Idempotency-Key. Only the answers in `retryOn` (default none; 0 is a dropped connection) are
+ * retried, as a careful client would, every 250 ms until accepted: any other answer but 202
+ * fails the load at once, so a fault test never hides a 429, 503 or dropped connection it did
+ * not expect. `statuses` records every answer for the test to check. `between` runs after each
+ * acceptance (tests inject faults there).
  */
 export async function postLoad(
   baseUrl: string,
@@ -28,9 +31,11 @@ export async function postLoad(
     readonly name: string;
     readonly documents: number;
     readonly chunksPerDocument: number;
+    readonly retryOn?: readonly number[];
     readonly between?: (accepted: number) => Promise<void>;
   },
 ): Promise<PostedLoad> {
+  const retryOn = options.retryOn ?? [];
   const texts = generateSeedChunks(options.documents * options.chunksPerDocument);
   const accepted: AcceptedDocument[] = [];
   const statuses: number[] = [];
@@ -44,16 +49,27 @@ export async function postLoad(
         .map((text) => ({ text: `[${documentId}] ${text}` })),
     };
     for (let attempt = 1; ; attempt++) {
+      let dropped: unknown;
       const response = await call(baseUrl, 'POST', '/v1/batches', body, {
         'idempotency-key': documentId,
-      }).catch(() => undefined);
-      statuses.push(response?.status ?? 0);
-      if (response?.status === 202) {
-        accepted.push({ documentId, batchId: response.body.batchId, chunks: response.body.chunkCount });
+      }).catch((error: unknown) => {
+        dropped = error;
+        return undefined;
+      });
+      const status = response?.status ?? 0;
+      statuses.push(status);
+      if (status === 202) {
+        accepted.push({ documentId, batchId: response?.body.batchId, chunks: response?.body.chunkCount });
         break;
       }
-      if (response !== undefined && ![429, 503].includes(response.status)) {
-        throw new Error(`POST ${documentId}: unexpected ${response.status} ${JSON.stringify(response.body)}`);
+      if (!retryOn.includes(status)) {
+        const answer =
+          response === undefined
+            ? `no answer (${String(dropped)})`
+            : `${status} ${JSON.stringify(response.body)}`;
+        throw new Error(
+          `POST ${documentId}: ${answer}, not retried (retryOn: [${retryOn.join(', ')}]); answers so far: [${statuses.join(', ')}]`,
+        );
       }
       if (attempt > 600) throw new Error(`POST ${documentId}: not accepted after ${attempt} attempts`);
       await sleep(250);
@@ -61,6 +77,13 @@ export async function postLoad(
     await options.between?.(accepted.length);
   }
   return { accepted, statuses };
+}
+
+/** How many times each status was answered, e.g. `{ 202: 10 }`: what a test expects of a load. */
+export function statusCounts(statuses: readonly number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
 }
 
 /** Chunks with a vector, over the whole database. */
