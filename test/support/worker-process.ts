@@ -10,12 +10,16 @@ export class WorkerProcess {
   readonly child: ChildProcess;
   readonly logs: Record<string, unknown>[] = [];
   #stderr = '';
+  readonly #closed: Promise<[number | null, NodeJS.Signals | null]>;
 
   constructor(env: Env) {
     this.child = spawn(process.execPath, [WORKER_MAIN], {
       env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    this.#closed = once(this.child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    // A spawn error rejects it; `stop` rethrows that, and nothing else is left unhandled.
+    this.#closed.catch(() => undefined);
     let pending = '';
     this.child.stdout?.setEncoding('utf8').on('data', (data: string) => {
       pending += data;
@@ -38,13 +42,14 @@ export class WorkerProcess {
     return this.logs.filter((line) => line.msg === msg);
   }
 
-  /** Sends a signal and resolves with the exit code (or signal) once the process is gone. */
+  /**
+   * Sends a signal (unless the process has already exited) and resolves with the exit code (or
+   * signal) once the process is gone and its output read to the end ('close', not 'exit'), so
+   * `logs` holds its last lines.
+   */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
-    if (this.child.signalCode !== null) return this.child.signalCode;
-    const exited = once(this.child, 'exit');
-    this.child.kill(signal);
-    const [code, received] = (await exited) as [number | null, NodeJS.Signals | null];
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const [code, received] = await this.#closed;
     return code ?? received ?? 'unknown';
   }
 }

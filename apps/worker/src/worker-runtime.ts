@@ -9,7 +9,7 @@ import {
   type QueueKind,
 } from '@embedq/queue';
 import { createPool, markChunksFailed } from '@embedq/store';
-import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
 import { startReconcileSchedule } from './reconcile-schedule.js';
@@ -26,8 +26,10 @@ export interface WorkerRuntime {
   readonly workerId: string;
   /**
    * Stops taking jobs and waits for the running ones to finish, at most `timeoutMs`; jobs still
-   * running then are abandoned and BullMQ hands them to another worker once their lock expires.
-   * Safe to call twice.
+   * held then, running or taken and not started, go back to waiting at once (one that cannot,
+   * when its lock expires); it returns once the running ones have ended. Logs 'worker stopping'
+   * with the ids of the jobs held when it began (`jobs`) and 'worker stopped' with `handedBack`,
+   * the count returned to waiting. Safe to call twice.
    */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -81,7 +83,12 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     logger,
   });
 
+  // Set once a shutdown runs out of time and hands its jobs back.
+  let handingBack = false;
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
+    // A job BullMQ took before the stop but starts only now was handed back with the rest: not
+    // started here (a WaitingError leaves it where it is).
+    if (handingBack) throw new WaitingError();
     running.add(job);
     const log = logger.child({
       queue: kind,
@@ -136,39 +143,78 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     'worker started',
   );
 
+  /**
+   * Every job a consumer of this process holds the lock of, with its lock token: the running ones
+   * and those BullMQ has taken (active in Redis) but not started yet, which it does when several
+   * slots are free at once (it takes up to `concurrency` jobs before starting the first).
+   */
+  const heldJobs = async (): Promise<Map<string, { job: Job; token: string }>> => {
+    const held = new Map<string, { job: Job; token: string }>();
+    for (const job of running)
+      if (job.id !== undefined && job.token) held.set(job.id, { job, token: job.token });
+    try {
+      for (const [i, kind] of (['interactive', 'bulk'] as const).entries()) {
+        const queue = producer.queues[kind];
+        for (const job of await queue.getActive()) {
+          if (job?.id === undefined || held.has(job.id)) continue;
+          // BullMQ's lock tokens are `<worker id>:<n>`.
+          const token = await producer.redis.get(`${queue.toKey(job.id)}:lock`);
+          if (token?.startsWith(`${consumers[i]?.id}:`)) held.set(job.id, { job, token });
+        }
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'could not list the jobs taken but not started; their locks will expire');
+    }
+    return held;
+  };
+
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = config.shutdownTimeoutMs): Promise<void> => {
     closing ??= (async () => {
-      logger.info({ timeoutMs }, 'worker stopping: no new jobs');
+      // Closing sets each consumer's flag at once: no job is taken from here on.
       const drained = Promise.all(consumers.map((c) => c.close())).then(() => true);
       const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
-      if (!(await Promise.race([drained, timedOut]))) {
+      // The jobs held when the stop began: the fault tests check that exactly these finish here
+      // (a drain) or go back to waiting (a hand-back), and that no other job is taken.
+      const atStop = [...(await heldJobs()).keys()];
+      logger.info({ timeoutMs, jobs: atStop }, 'worker stopping: no new jobs');
+      // How many jobs went back to waiting, logged with 'worker stopped' (0 after a drain).
+      let handedBack = 0;
+      const drainedInTime = await Promise.race([drained, timedOut]);
+      if (!drainedInTime) {
+        handingBack = true;
         // Back to waiting now rather than when their locks expire (JOB_LOCK_MS), so another worker
         // starts them at once; whatever this process had written stays (writes are idempotent).
+        const held = [...(await heldJobs()).values()];
         logger.warn(
-          { jobs: [...running].map((job) => job.id) },
+          { jobs: held.map(({ job }) => job.id) },
           'running jobs did not finish in time; handing them back',
         );
         await Promise.all(
-          [...running].map((job) =>
-            job
-              .moveToWait(job.token)
-              .catch((error: unknown) =>
+          held.map(({ job, token }) =>
+            job.moveToWait(token).then(
+              () => {
+                handedBack++;
+              },
+              (error: unknown) =>
                 logger.warn(
                   { err: error, jobId: job.id },
                   'could not hand the job back; its lock will expire',
                 ),
-              ),
+            ),
           ),
         );
-        await Promise.all(consumers.map((c) => c.close(true)));
       }
+      // After a hand-back too, the consumers close only once the jobs they started have ended:
+      // exiting while a session runs aborts the process (onnxruntime's native callback outlives
+      // it). So the handed-back jobs still embedding delay the exit, not another worker.
+      await drained;
       await reconciler.stop();
       await metrics.close();
       await producer.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
-      logger.info('worker stopped');
+      logger.info({ handedBack }, 'worker stopped');
     })();
     return closing;
   };
