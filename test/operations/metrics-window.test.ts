@@ -76,7 +76,10 @@ describe.skipIf(services === undefined)('the metrics rolling window in Redis', (
   });
 
   it('forgets a worker whose heartbeat stops, and one that says goodbye at once', async () => {
-    const publisher = new MetricsPublisher(redis, prefix, { heartbeatTtlMs: 300 });
+    // Long enough that no stall of a busy 2-core machine between a beat and the next read can
+    // expire it early (it was 300 ms), short enough to wait for.
+    const ttlMs = 5_000;
+    const publisher = new MetricsPublisher(redis, prefix, { heartbeatTtlMs: ttlMs });
     const reader = new MetricsReader(redis, prefix);
     const beat = (workerId: string) =>
       publisher.heartbeat({
@@ -91,13 +94,17 @@ describe.skipIf(services === undefined)('the metrics rolling window in Redis', (
         concurrency: 2,
         at: Date.now(),
       });
+    const beatAt = Date.now();
     await beat('silent');
     await beat('polite');
     expect((await reader.liveWorkers()).map((w) => w.workerId)).toEqual(['polite', 'silent']);
     await publisher.removeWorker('polite');
+    // Gone at once, while the silent one, which beat at the same moment, is still live.
     expect((await reader.liveWorkers()).map((w) => w.workerId)).toEqual(['silent']);
     await waitFor('the silent worker to expire', async () =>
       (await reader.liveWorkers()).length === 0 ? true : undefined,
     );
+    // Forgotten because its beat expired, not before.
+    expect(Date.now() - beatAt).toBeGreaterThanOrEqual(ttlMs);
   });
 });

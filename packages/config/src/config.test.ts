@@ -77,8 +77,11 @@ describe('apiConfigFromEnv', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
+    // One problem per bad variable, each naming its own variable first.
     expect(problems).toHaveLength(4);
-    expect(problems.join('\n')).toMatch(/PORT[\s\S]*ORT_THREADS|PORT/);
+    for (const name of ['PORT', 'EMBED_PRECISION', 'REDIS_URL', 'ORT_THREADS']) {
+      expect(problems.filter((p) => p.startsWith(`${name} `))).toHaveLength(1);
+    }
     expect((error as ConfigError).message).not.toContain('pw');
   });
 });
@@ -138,7 +141,7 @@ describe('workerConfigFromEnv', () => {
     expect(workerConfigFromEnv({}, 42).workerId).toMatch(/:42$/);
   });
 
-  it('defaults to 2 jobs in flight and a 20 s drain, inside Heroku 30 s', () => {
+  it('defaults to 4 jobs in flight and a 20 s drain, inside Heroku 30 s', () => {
     const config = workerConfigFromEnv({});
     expect(config.concurrency).toBe(4);
     expect(config.shutdownTimeoutMs).toBe(20_000);
