@@ -1,72 +1,51 @@
-import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectEachChunkEmbeddedOnce,
   postLoad,
   statusCounts,
   waitForEmbedded,
 } from '../support/load-driver.js';
-import { type OwnServer, startPostgres, startRedis } from '../support/own-services.js';
-import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
+import { call } from '../support/pipeline.js';
+import { useOwnServicesPipeline } from '../support/use-own-services-pipeline.js';
 
 // Faults on servers of the test's own (never the machine's shared ones): Redis restarted (it keeps
 // nothing on disk, so a restart also loses every job) or flushed, Postgres restarted, each in the
 // middle of a load. The API must answer 503 (never 500 or a hang) while one is away, and once
 // it is back every accepted chunk must end embedded exactly once.
 describe('Redis and Postgres going away during a load', () => {
-  let redis: OwnServer;
-  let postgres: OwnServer;
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-
-  beforeAll(async () => {
-    [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-  });
-  beforeEach(async () => {
-    // A fast reconciler, so jobs Redis lost are found again within seconds, not minutes.
-    pipeline = await startPipeline({ redisUrl: redis.url, databaseUrl: postgres.url }, embedder, {
-      env: {
-        RECONCILE_INTERVAL_MS: '1000',
-        RECONCILE_GRACE_SECONDS: '2',
-        JOB_LOCK_MS: '5000',
-        JOB_CHUNKS: '64',
-        INTERACTIVE_MAX_CHUNKS: '0',
-      },
-    });
-  });
-  afterEach(async () => {
-    await pipeline?.close();
-  });
-  afterAll(async () => {
-    await embedder?.close();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+  // A fast reconciler, so jobs Redis lost are found again within seconds, not minutes.
+  const own = useOwnServicesPipeline({
+    RECONCILE_INTERVAL_MS: '1000',
+    RECONCILE_GRACE_SECONDS: '2',
+    JOB_LOCK_MS: '5000',
+    JOB_CHUNKS: '64',
+    INTERACTIVE_MAX_CHUNKS: '0',
   });
 
   // Chunks waiting when the fault strikes: the ones whose jobs it can lose.
   const expectWorkInFlight = async () => {
-    const pending = await pipeline.db.pool.query<{ n: number }>(
+    const pending = await own.pipeline.db.pool.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM chunks WHERE status = 'pending'`,
     );
     expect(pending.rows[0]?.n).toBeGreaterThan(0);
   };
 
   const refusedWhileDown = async (down: 'redis' | 'postgres') => {
-    const posted = await call(pipeline.baseUrl, 'POST', '/v1/batches', {
+    const posted = await call(own.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'posted-while-down',
       chunks: [{ text: 'not stored' }],
     });
     expect([posted.status, posted.body.error.code]).toEqual([503, 'service_unavailable']);
     expect(Number(posted.headers.get('retry-after'))).toBeGreaterThan(0);
-    const ready = await call(pipeline.baseUrl, 'GET', '/readyz');
+    const ready = await call(own.pipeline.baseUrl, 'GET', '/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body.checks[down]).toMatch(/^down|^no answer/);
     expect(ready.body.checks[down === 'redis' ? 'postgres' : 'redis']).toBe('ok');
   };
 
   it('Redis restarted (and every job lost): 503 while it is away, then every accepted chunk embedded once', async () => {
-    const load = await postLoad(pipeline.baseUrl, {
+    const load = await postLoad(own.pipeline.baseUrl, {
       name: 'redis-restart',
       documents: 6,
       chunksPerDocument: 200,
@@ -75,37 +54,37 @@ describe('Redis and Postgres going away during a load', () => {
       between: async (accepted) => {
         if (accepted !== 2) return;
         await expectWorkInFlight();
-        await redis.down('SIGKILL');
+        await own.redis.down('SIGKILL');
         await refusedWhileDown('redis');
-        await redis.up();
+        await own.redis.up();
       },
     });
     expect(load.statuses.filter((s) => s !== 202 && s !== 503)).toEqual([]);
     expect(statusCounts(load.statuses)[202]).toBe(6);
-    await waitForEmbedded(pipeline.db.pool, 1_200);
-    await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
+    await waitForEmbedded(own.pipeline.db.pool, 1_200);
+    await expectEachChunkEmbeddedOnce(own.pipeline.db.pool, load.accepted);
   });
 
   it('Redis flushed: every accepted chunk embedded once', async () => {
-    const load = await postLoad(pipeline.baseUrl, {
+    const load = await postLoad(own.pipeline.baseUrl, {
       name: 'redis-flush',
       documents: 6,
       chunksPerDocument: 200,
       between: async (accepted) => {
         if (accepted !== 3) return;
         await expectWorkInFlight();
-        const client = new Redis(redis.url);
+        const client = new Redis(own.redis.url);
         await client.flushall();
         await client.quit();
       },
     });
     expect(statusCounts(load.statuses)).toEqual({ 202: 6 });
-    await waitForEmbedded(pipeline.db.pool, 1_200);
-    await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
+    await waitForEmbedded(own.pipeline.db.pool, 1_200);
+    await expectEachChunkEmbeddedOnce(own.pipeline.db.pool, load.accepted);
   });
 
   it('Postgres restarted: 503 while it is away, then every accepted chunk embedded once', async () => {
-    const load = await postLoad(pipeline.baseUrl, {
+    const load = await postLoad(own.pipeline.baseUrl, {
       name: 'postgres-restart',
       documents: 6,
       chunksPerDocument: 200,
@@ -114,20 +93,20 @@ describe('Redis and Postgres going away during a load', () => {
       between: async (accepted) => {
         if (accepted !== 2) return;
         await expectWorkInFlight();
-        await postgres.down('SIGINT');
+        await own.postgres.down('SIGINT');
         await refusedWhileDown('postgres');
         const progress = await call(
-          pipeline.baseUrl,
+          own.pipeline.baseUrl,
           'GET',
           '/v1/batches/00000000-0000-4000-8000-000000000000',
         );
         expect([progress.status, progress.body.error.code]).toEqual([503, 'service_unavailable']);
-        await postgres.up();
+        await own.postgres.up();
       },
     });
     expect(load.statuses.filter((s) => s !== 202 && s !== 503)).toEqual([]);
     expect(statusCounts(load.statuses)[202]).toBe(6);
-    await waitForEmbedded(pipeline.db.pool, 1_200);
-    await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
+    await waitForEmbedded(own.pipeline.db.pool, 1_200);
+    await expectEachChunkEmbeddedOnce(own.pipeline.db.pool, load.accepted);
   });
 });

@@ -1,9 +1,8 @@
-import { createEmbedder, type Embedder } from '@embedq/embedder';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectEachChunkEmbeddedOnce, postLoad, waitForEmbedded } from '../support/load-driver.js';
-import { type OwnServer, startPostgres, startRedis } from '../support/own-services.js';
-import { type Pipeline, startPipeline, TEST_API_KEY } from '../support/pipeline.js';
+import { TEST_API_KEY } from '../support/pipeline.js';
+import { useOwnServicesPipeline } from '../support/use-own-services-pipeline.js';
 
 // "Too slow": a server that keeps its connections open and answers nothing (SIGSTOP), the case a
 // refused connection does not cover. Redis and Postgres are the test's own; every request made
@@ -74,39 +73,16 @@ async function timedCall(
 }
 
 describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
-  let redis: OwnServer;
-  let postgres: OwnServer;
-  let embedder: Embedder;
-  let pipeline: Pipeline;
-
-  beforeAll(async () => {
-    [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-    embedder = await createEmbedder({ maxBatchTokens: 1024 });
-  });
-  beforeEach(async () => {
-    pipeline = await startPipeline({ redisUrl: redis.url, databaseUrl: postgres.url }, embedder, {
-      env: {
-        RECONCILE_INTERVAL_MS: '1000',
-        RECONCILE_GRACE_SECONDS: '2',
-        JOB_CHUNKS: '32',
-        INTERACTIVE_MAX_CHUNKS: '0',
-      },
-    });
-  });
-  afterEach(async () => {
-    // A failed assertion must not leave a server frozen for the next test or the teardown.
-    redis?.resume();
-    postgres?.resume();
-    await pipeline?.close();
-  });
-  afterAll(async () => {
-    await embedder?.close();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+  const own = useOwnServicesPipeline({
+    RECONCILE_INTERVAL_MS: '1000',
+    RECONCILE_GRACE_SECONDS: '2',
+    JOB_CHUNKS: '32',
+    INTERACTIVE_MAX_CHUNKS: '0',
   });
 
   /** A batch accepted before the stall, for GET /v1/batches/:id; and work still waiting. */
   const acceptedBatchWithWorkInFlight = async (): Promise<string> => {
-    const found = await pipeline.db.pool.query<{ id: string; pending: number }>(
+    const found = await own.pipeline.db.pool.query<{ id: string; pending: number }>(
       `SELECT (SELECT id FROM batches ORDER BY created_at LIMIT 1) AS id,
               (SELECT count(*)::integer FROM chunks WHERE status = 'pending') AS pending`,
     );
@@ -122,32 +98,32 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
   };
 
   it('Redis stalled: 503 with Retry-After within the command timeout, /readyz names redis, then every accepted chunk embedded once', async () => {
-    const load = await postLoad(pipeline.baseUrl, {
+    const load = await postLoad(own.pipeline.baseUrl, {
       name: 'redis-stall',
       documents: 4,
       chunksPerDocument: 100,
       between: async (accepted) => {
         if (accepted !== 2) return;
         const batchId = await acceptedBatchWithWorkInFlight();
-        redis.pause();
+        own.redis.pause();
         try {
           const [posted, progress, search, ready] = await Promise.all([
             timedCall(
-              pipeline.baseUrl,
+              own.pipeline.baseUrl,
               'POST',
               '/v1/batches',
               { documentId: 'posted-while-redis-stalled', chunks: [{ text: 'not stored' }] },
               REDIS_BOUND_MS,
             ),
-            timedCall(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, UNAFFECTED_BOUND_MS),
+            timedCall(own.pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, UNAFFECTED_BOUND_MS),
             timedCall(
-              pipeline.baseUrl,
+              own.pipeline.baseUrl,
               'POST',
               '/v1/search',
               { query: 'stalled', k: 3 },
               UNAFFECTED_BOUND_MS,
             ),
-            timedCall(pipeline.baseUrl, 'GET', '/readyz', undefined, READY_BOUND_MS),
+            timedCall(own.pipeline.baseUrl, 'GET', '/readyz', undefined, READY_BOUND_MS),
           ]);
           // Enqueueing needs Redis: refused, as the command timeout ends the wait.
           expectUnavailable(posted, REDIS_BOUND_MS);
@@ -163,18 +139,18 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
             'ok',
           ]);
         } finally {
-          redis.resume();
+          own.redis.resume();
         }
       },
     });
     // The load posts only before and after the stall, so each document is accepted at once.
     expect(load.statuses).toEqual([202, 202, 202, 202]);
-    await waitForEmbedded(pipeline.db.pool, 400, 60_000);
-    await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
+    await waitForEmbedded(own.pipeline.db.pool, 400, 60_000);
+    await expectEachChunkEmbeddedOnce(own.pipeline.db.pool, load.accepted);
   });
 
   it('Postgres stalled (postmaster and backends): 503 with Retry-After within the query timeout, /readyz names postgres, then every accepted chunk embedded once', async () => {
-    const load = await postLoad(pipeline.baseUrl, {
+    const load = await postLoad(own.pipeline.baseUrl, {
       name: 'postgres-stall',
       documents: 4,
       chunksPerDocument: 100,
@@ -186,19 +162,19 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
         // these answering, and the test would see 200s).
         await Promise.all(
           Array.from({ length: 6 }, () =>
-            timedCall(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, UNAFFECTED_BOUND_MS),
+            timedCall(own.pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, UNAFFECTED_BOUND_MS),
           ),
         );
         // A POST caught mid-transaction by the stall: it waits for its document's lock, held here,
         // when the server stops answering. (Its ROLLBACK once queued behind the unanswered
         // statement: two query timeouts, 40 s, and the API's 30 s socket timeout dropped it.)
-        const holder = new pg.Client({ connectionString: pipeline.db.url });
+        const holder = new pg.Client({ connectionString: own.pipeline.db.url });
         await holder.connect();
         await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [
           JSON.stringify(['default', 'in-flight-when-postgres-stalled']),
         ]);
         const inFlight = timedCall(
-          pipeline.baseUrl,
+          own.pipeline.baseUrl,
           'POST',
           '/v1/batches',
           { documentId: 'in-flight-when-postgres-stalled', chunks: [{ text: 'not stored either' }] },
@@ -206,26 +182,32 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
         );
         // Awaited below; until then a failure elsewhere must not leave its rejection unhandled.
         inFlight.catch(() => undefined);
-        await waitForLockWait(pipeline.db.pool);
-        const idle = await idleApiConnections(pipeline.db.pool);
+        await waitForLockWait(own.pipeline.db.pool);
+        const idle = await idleApiConnections(own.pipeline.db.pool);
         expect(idle).toBeGreaterThanOrEqual(2);
-        postgres.pause();
+        own.postgres.pause();
         try {
           // More requests than idle connections: some query on an open connection (query_timeout),
           // the others need a new one or wait for one (connectionTimeoutMillis).
           const stalledGets = Array.from({ length: idle + 1 }, () =>
-            timedCall(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, POSTGRES_BOUND_MS),
+            timedCall(own.pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, POSTGRES_BOUND_MS),
           );
           const [posted, search, ready, caught, ...progress] = await Promise.all([
             timedCall(
-              pipeline.baseUrl,
+              own.pipeline.baseUrl,
               'POST',
               '/v1/batches',
               { documentId: 'posted-while-postgres-stalled', chunks: [{ text: 'not stored' }] },
               POSTGRES_BOUND_MS,
             ),
-            timedCall(pipeline.baseUrl, 'POST', '/v1/search', { query: 'stalled', k: 3 }, POSTGRES_BOUND_MS),
-            timedCall(pipeline.baseUrl, 'GET', '/readyz', undefined, READY_BOUND_MS),
+            timedCall(
+              own.pipeline.baseUrl,
+              'POST',
+              '/v1/search',
+              { query: 'stalled', k: 3 },
+              POSTGRES_BOUND_MS,
+            ),
+            timedCall(own.pipeline.baseUrl, 'GET', '/readyz', undefined, READY_BOUND_MS),
             inFlight,
             ...stalledGets,
           ]);
@@ -241,15 +223,15 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
             `no answer within ${READY_CHECK_TIMEOUT_MS} ms`,
           ]);
         } finally {
-          postgres.resume();
+          own.postgres.resume();
           await holder.end();
         }
       },
     });
     // The load posts only before and after the stall, so each document is accepted at once.
     expect(load.statuses).toEqual([202, 202, 202, 202]);
-    await waitForEmbedded(pipeline.db.pool, 400, 60_000);
-    await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
+    await waitForEmbedded(own.pipeline.db.pool, 400, 60_000);
+    await expectEachChunkEmbeddedOnce(own.pipeline.db.pool, load.accepted);
   });
 });
 
