@@ -96,6 +96,14 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       namespace: 'other',
     });
     expect(elsewhere.body.results).toEqual([]);
+
+    const filtered = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'Which particle was discovered at the LHC?',
+      namespace: 'science',
+      filter: { page: { $gte: 4 } },
+    });
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.results.map((r: { chunkIndex: number }) => r.chunkIndex).sort()).toEqual([3, 4]);
   });
 
   it('replaces a document when it is posted again', async () => {

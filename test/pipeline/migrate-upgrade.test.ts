@@ -73,7 +73,7 @@ describe.skipIf(services === undefined)(
 
     it('applies the rest in place: rows, vectors and progress survive, new columns read unknown', async () => {
       const result = await migrate(pool);
-      expect(result.applied).toEqual(['002_document_chunks.sql']);
+      expect(result.applied).toEqual(['002_document_chunks.sql', '003_metadata_index.sql']);
       const progress = await batchProgress(pool, batchId, '*', { windowWordPieces: 254 });
       expect(progress).toMatchObject({
         kind: 'chunks',

@@ -468,7 +468,7 @@ const CASES: Case[] = [
     name: 'search with an unknown field',
     method: 'POST',
     url: '/v1/search',
-    body: { query: 'x', filter: { namespace: 'other' } },
+    body: { query: 'x', where: { namespace: 'other' } },
     status: 400,
     code: 'validation_failed',
   },
@@ -521,6 +521,32 @@ const CASES: Case[] = [
     status: 400,
     code: 'empty_text',
   },
+  ...(
+    [
+      ['an unknown operator', { year: { $regex: '^20' } }, 'invalid_filter'],
+      ['an operator on the wrong type', { year: { $gt: [2020] } }, 'invalid_filter'],
+      [
+        '$in with more than 1,000 values',
+        { year: { $in: Array.from({ length: 1001 }, () => 1) } },
+        'invalid_filter',
+      ],
+      [
+        'nesting deeper than 8',
+        JSON.parse(`${'{"$and":['.repeat(8)}{"a":1}${']}'.repeat(8)}`),
+        'invalid_filter',
+      ],
+      ['a key with NUL', { 'a\u0000': 1 }, 'invalid_filter'],
+      ['a key over 256 characters', { ['k'.repeat(257)]: 1 }, 'invalid_filter'],
+      ['a filter that is not an object', [{ a: 1 }], 'validation_failed'],
+    ] as const
+  ).map(([name, filter, code]) => ({
+    name: `search filter: ${name}`,
+    method: 'POST' as const,
+    url: '/v1/search',
+    body: { query: 'q', filter },
+    status: 400,
+    code,
+  })),
   {
     name: 'search with a long query',
     method: 'POST',

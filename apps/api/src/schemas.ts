@@ -133,6 +133,11 @@ export function searchBody(limits: ApiLimits) {
       k: { type: 'integer', minimum: 1, maximum: limits.maxSearchK, default: 10 },
       namespace: NAMESPACE_SCHEMA,
       documentId: DOCUMENT_ID_SCHEMA,
+      filter: {
+        type: 'object',
+        description:
+          'Mongo-like conditions over metadata keys (dots reach nested objects) and the fields documentId, chunkIndex, start, end, headingPath: `{ "year": { "$gte": 2023 }, "lab": { "$in": ["b", "c"] } }`. Operators $eq, $ne, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or; a plain value means $eq. At most 16 KB, 8 levels, 1,000 values per $in.',
+      },
     },
   } as const;
 }

@@ -19,6 +19,13 @@ export type {
   SearchQuery,
 } from './interfaces.js';
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, migrate } from './migrate.js';
+export {
+  type CompiledFilter,
+  compileSearchFilter,
+  SEARCH_FILTER_LIMITS,
+  SearchFilterError,
+  validateSearchFilter,
+} from './search-filter.js';
 export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
 export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
 export { countPendingChunks } from './sql/count-pending-chunks.js';

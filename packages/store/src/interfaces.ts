@@ -116,6 +116,8 @@ export interface SearchQuery {
   readonly k: number;
   readonly namespaces: readonly string[];
   readonly documentId?: string | undefined;
+  /** A filter tree over metadata and the chunk's fields (search-filter.ts); validated when compiled. */
+  readonly filter?: unknown;
 }
 
 /** Where a chunk sits in its source; nulls for chunks posted as they are. */

@@ -1,5 +1,6 @@
-import { searchChunks } from '@embedq/store';
+import { SearchFilterError, searchChunks, validateSearchFilter } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { namespaceFor } from '../auth/namespace-scope.js';
 import { BODY_ERRORS, errorResponses, SEARCH_RESPONSE, V1_ERRORS } from '../response-schemas.js';
@@ -11,6 +12,7 @@ interface SearchBody {
   k: number;
   namespace?: string;
   documentId?: string;
+  filter?: Record<string, unknown>;
 }
 
 export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -18,19 +20,30 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/v1/search',
     {
       schema: {
-        summary: 'The k chunks nearest a query by cosine similarity',
+        summary: 'The k chunks nearest a query by cosine similarity, optionally filtered',
+        description:
+          'With a filter, k results come back whenever k chunks of the namespace match it, however few do.',
         body: searchBody(deps.config.limits),
         // 422: a query longer than MAX_TEXT_LENGTH (text_too_long).
         response: { 200: SEARCH_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422) },
       },
     },
     async (request) => {
-      const { query, k, documentId } = request.body;
+      const { query, k, documentId, filter } = request.body;
       const namespace = namespaceFor(request.principal, request.body.namespace);
       checkString(query, 'body.query');
+      // A bad filter is refused before the query is embedded.
+      try {
+        if (filter !== undefined) validateSearchFilter(filter);
+      } catch (error) {
+        if (error instanceof SearchFilterError) {
+          throw new ApiError('invalid_filter', `body.${error.message}`, { cause: error });
+        }
+        throw error;
+      }
       const [vector] = await deps.embedder.embed([query], { priority: 'high' });
       if (vector === undefined) throw new Error('the embedder returned no vector for the query');
-      const hits = await searchChunks(deps.pool, { vector, k, namespaces: [namespace], documentId });
+      const hits = await searchChunks(deps.pool, { vector, k, namespaces: [namespace], documentId, filter });
       return {
         results: hits.map((hit) => ({
           documentId: hit.documentId,
