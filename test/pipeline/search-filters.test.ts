@@ -113,9 +113,9 @@ describe.skipIf(services === undefined)(
         );
         const embedded = ids.rows.map((r) => ({ id: r.id, vector: unitVector(next) }));
         await writeEmbeddings(db.pool, { embedded, reused: [], model: MODEL, writer: 'test' });
-        embedded.forEach((e, c) =>
-          rows.push({ documentId, chunkIndex: c, metadata: chunks[c]?.metadata ?? {}, vector: e.vector }),
-        );
+        embedded.forEach((e, c) => {
+          rows.push({ documentId, chunkIndex: c, metadata: chunks[c]?.metadata ?? {}, vector: e.vector });
+        });
       }
     });
     afterAll(async () => {

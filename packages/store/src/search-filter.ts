@@ -114,7 +114,7 @@ class FilterCompiler {
         `a key must have 1 to ${SEARCH_FILTER_LIMITS.maxKeyLength} characters`,
       );
     }
-    if (UNSTORABLE.test(key)) {
+    if (unstorable(key)) {
       throw new SearchFilterError(path, 'a key must not contain a NUL character or a lone surrogate');
     }
   }
@@ -216,7 +216,8 @@ function nest(path: readonly string[], value: Scalar): unknown {
 }
 
 /** Postgres text cannot hold NUL, and a lone surrogate cannot be stored as UTF-8. */
-const UNSTORABLE = /\u0000|\p{Cs}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+const unstorable = (value: string): boolean => value.includes('\u0000') || LONE_SURROGATE.test(value);
 
 function scalar(value: unknown, at: string): Scalar {
   if (typeof value === 'string') return text(value, at);
@@ -257,7 +258,7 @@ function integer(value: unknown, at: string): number {
 
 function text(value: unknown, at: string): string {
   if (typeof value !== 'string') throw new SearchFilterError(at, 'must be a string');
-  if (UNSTORABLE.test(value))
+  if (unstorable(value))
     throw new SearchFilterError(at, 'must not contain a NUL character or a lone surrogate');
   return value;
 }
