@@ -2,7 +2,8 @@
 # Where the CPU goes in one end-to-end load: CPU seconds of the worker, the API, PostgreSQL and
 # Redis (from /proc/<pid>/stat), and the worker's and API's peak RSS (VmHWM), while `embedq load`
 # sends N seed chunks through `pnpm start`, on a fresh database of its own. DROP_HNSW=1 drops the
-# vector index first, to see its cost; DROP_INDEX=<name> drops another (chunks_metadata).
+# vector index first, to see its cost; BEFORE_SQL runs any SQL on the run's database first (e.g.
+# 'DROP INDEX chunks_metadata' or 'ALTER TABLE chunks DROP COLUMN search_vector').
 # Usage, after `bash scripts/setup.sh`: bash scripts/measure-cpu-split.sh [CHUNKS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ CHUNKS=${1:-10000}
 source scripts/lib/start-measured-system.sh
 start_measured_system cpu-split
 if [[ ${DROP_HNSW:-0} == 1 ]]; then "${PSQL[@]}" -d "$DB" -c 'DROP INDEX chunks_embedding'; fi
-if [[ -n ${DROP_INDEX:-} ]]; then "${PSQL[@]}" -d "$DB" -c "DROP INDEX \"$DROP_INDEX\""; fi
+if [[ -n ${BEFORE_SQL:-} ]]; then "${PSQL[@]}" -d "$DB" -c "$BEFORE_SQL"; fi
 
 TICK=$(getconf CLK_TCK)
 # Sum of user + system clock ticks of the given processes.

@@ -104,6 +104,17 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     });
     expect(filtered.status).toBe(200);
     expect(filtered.body.results.map((r: { chunkIndex: number }) => r.chunkIndex).sort()).toEqual([3, 4]);
+
+    const keyword = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'CRISPR-Cas9 guide',
+      mode: 'keyword',
+      namespace: 'science',
+    });
+    expect(keyword.status).toBe(200);
+    expect(keyword.body.results).toEqual([
+      expect.objectContaining({ chunkIndex: 4, text: TEXTS[4], keywordRank: expect.any(Number) }),
+    ]);
+    expect(keyword.body.results[0].score).toBe(keyword.body.results[0].keywordRank);
   });
 
   it('replaces a document when it is posted again', async () => {

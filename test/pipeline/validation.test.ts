@@ -548,6 +548,22 @@ const CASES: Case[] = [
     code,
   })),
   {
+    name: 'search with an unknown mode',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: 'q', mode: 'fuzzy' },
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'keyword search with no words',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: '   ', mode: 'keyword' },
+    status: 400,
+    code: 'empty_text',
+  },
+  {
     name: 'search with a long query',
     method: 'POST',
     url: '/v1/search',

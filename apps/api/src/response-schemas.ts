@@ -271,7 +271,7 @@ export const DOCUMENT_DELETED_RESPONSE = {
 } as const;
 
 export const SEARCH_RESPONSE = {
-  description: 'The nearest chunks, nearest first',
+  description: 'The best chunks for the query, best first',
   type: 'object',
   required: ['results'],
   properties: {
@@ -289,11 +289,26 @@ export const SEARCH_RESPONSE = {
           'start',
           'end',
           'headingPath',
+          'vectorScore',
+          'keywordRank',
         ],
         properties: {
           documentId: { type: 'string' },
           chunkIndex: COUNT,
-          score: { type: 'number', description: 'Cosine similarity (1 = same direction), to 6 decimals.' },
+          score: {
+            type: 'number',
+            description:
+              "The mode's score, to 6 decimals: `vectorScore` in vector mode, `keywordRank` in keyword mode.",
+          },
+          vectorScore: {
+            type: 'number',
+            description: 'Cosine similarity to the query (1 = same direction).',
+          },
+          keywordRank: {
+            type: 'number',
+            nullable: true,
+            description: "ts_rank_cd of the chunk's words for the query's; null when they do not match.",
+          },
           text: { type: 'string' },
           metadata: METADATA,
           namespace: NAMESPACE,

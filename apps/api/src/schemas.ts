@@ -131,6 +131,13 @@ export function searchBody(limits: ApiLimits) {
     properties: {
       query: { type: 'string', minLength: 1, maxLength: limits.maxTextLength },
       k: { type: 'integer', minimum: 1, maximum: limits.maxSearchK, default: 10 },
+      mode: {
+        type: 'string',
+        enum: ['vector', 'keyword'],
+        default: 'vector',
+        description:
+          '`vector`: nearest by cosine similarity. `keyword`: PostgreSQL full-text search of the query (websearch syntax: "quoted phrases", -exclusions, or), best ts_rank_cd first.',
+      },
       namespace: NAMESPACE_SCHEMA,
       documentId: DOCUMENT_ID_SCHEMA,
       filter: {

@@ -16,6 +16,7 @@ export type {
   NewChunk,
   Queryable,
   SearchHit,
+  SearchMode,
   SearchQuery,
 } from './interfaces.js';
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, migrate } from './migrate.js';

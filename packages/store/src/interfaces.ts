@@ -111,8 +111,19 @@ export interface BatchProgress {
   readonly errors: readonly { readonly reason: string; readonly chunks: number }[];
 }
 
+/**
+ * `vector`: nearest by cosine similarity. `keyword`: PostgreSQL full-text search of `text`
+ * (websearch syntax: quoted phrases, -exclusions, or), ranked by ts_rank_cd.
+ */
+export type SearchMode = 'vector' | 'keyword';
+
 export interface SearchQuery {
+  /** The query's embedding: what vector mode ranks by, and every hit's `vectorScore`. */
   readonly vector: Float32Array;
+  /** Default `vector`. */
+  readonly mode?: SearchMode | undefined;
+  /** The query's words, for keyword mode. */
+  readonly text?: string | undefined;
   readonly k: number;
   readonly namespaces: readonly string[];
   readonly documentId?: string | undefined;
@@ -133,8 +144,12 @@ export interface SearchHit extends ChunkPlacement {
   readonly chunkIndex: number;
   readonly text: string;
   readonly metadata: Record<string, unknown>;
-  /** Cosine similarity, 1 = same direction. */
+  /** The mode's own score: `vectorScore` in vector mode, `keywordRank` in keyword mode. */
   readonly score: number;
+  /** Cosine similarity to the query, 1 = same direction. */
+  readonly vectorScore: number;
+  /** ts_rank_cd of the chunk's words for the query's; null when they do not match (vector mode). */
+  readonly keywordRank: number | null;
 }
 
 /** One chunk of a document, as `listDocumentChunks` pages through them. */

@@ -1,4 +1,4 @@
-import { SearchFilterError, searchChunks, validateSearchFilter } from '@embedq/store';
+import { SearchFilterError, type SearchMode, searchChunks, validateSearchFilter } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
@@ -10,6 +10,7 @@ import { checkString } from '../text-checks.js';
 interface SearchBody {
   query: string;
   k: number;
+  mode: SearchMode;
   namespace?: string;
   documentId?: string;
   filter?: Record<string, unknown>;
@@ -29,9 +30,11 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { query, k, documentId, filter } = request.body;
+      const { query, k, mode, documentId, filter } = request.body;
       const namespace = namespaceFor(request.principal, request.body.namespace);
       checkString(query, 'body.query');
+      if (mode === 'keyword' && query.trim() === '')
+        throw new ApiError('empty_text', 'body.query holds no words');
       // A bad filter is refused before the query is embedded.
       try {
         if (filter !== undefined) validateSearchFilter(filter);
@@ -43,12 +46,22 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const [vector] = await deps.embedder.embed([query], { priority: 'high' });
       if (vector === undefined) throw new Error('the embedder returned no vector for the query');
-      const hits = await searchChunks(deps.pool, { vector, k, namespaces: [namespace], documentId, filter });
+      const hits = await searchChunks(deps.pool, {
+        vector,
+        mode,
+        text: query,
+        k,
+        namespaces: [namespace],
+        documentId,
+        filter,
+      });
       return {
         results: hits.map((hit) => ({
           documentId: hit.documentId,
           chunkIndex: hit.chunkIndex,
-          score: Math.round(hit.score * 1e6) / 1e6,
+          score: round6(hit.score),
+          vectorScore: round6(hit.vectorScore),
+          keywordRank: hit.keywordRank === null ? null : round6(hit.keywordRank),
           text: hit.text,
           metadata: hit.metadata,
           namespace: hit.namespace,
@@ -59,4 +72,8 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       };
     },
   );
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }

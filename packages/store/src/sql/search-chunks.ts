@@ -13,24 +13,36 @@ interface HitRow {
   end_offset: number | null;
   heading_path: string[] | null;
   distance: number;
+  keyword_rank: number | null;
 }
 
 const COLUMNS =
   'c.namespace, c.document_id, c.chunk_index, c.text, c.metadata, c.start_offset, c.end_offset, c.heading_path';
 const DISTANCE = `c.embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS})`;
+/** $5 is the query's words: websearch syntax (quoted phrases, -exclusions, or). */
+const KEYWORDS = `websearch_to_tsquery('english', $5::text)`;
+const KEYWORD_RANK = `CASE WHEN c.search_vector @@ ${KEYWORDS} THEN ts_rank_cd(c.search_vector, ${KEYWORDS}) END`;
+/** Ties broken the same way in every mode, so paging and tests see one order. */
+const TIE_BREAK = 'namespace, document_id, chunk_index';
 
 /**
- * The k chunks nearest the query vector by cosine distance, within the given namespaces, one
- * document and a filter (search-filter.ts), if given. The HNSW index serves the scan; with a
- * filter, pgvector's iterative scan (set per connection in createPool) keeps going until k rows
- * pass it or it has looked at hnsw.max_scan_tuples. When that still leaves fewer than k (a filter
- * that only a few chunks pass), the search runs again exactly, over the chunks that pass: so k
- * results come back whenever k chunks match. The outer ORDER BY restores exact order.
+ * The k best chunks for a query within the given namespaces, one document and a filter
+ * (search-filter.ts), if given. Vector mode: nearest by cosine distance, through the HNSW index;
+ * with a filter, pgvector's iterative scan (set per connection in createPool) keeps going until k
+ * rows pass it or it has looked at hnsw.max_scan_tuples, and when that still leaves fewer than k
+ * (a filter only a few chunks pass) the search runs again exactly over the chunks that pass, so k
+ * results come back whenever k chunks match. Keyword mode: full-text matches of `text`, through
+ * the GIN index on the chunks' tsvector, best ts_rank_cd first. Every hit says both its cosine
+ * similarity and, when its words match, its keyword rank.
  * Throws a SearchFilterError for a filter outside the grammar.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
   requireDimensions(query.vector, 'query vector');
-  const filter = query.filter === undefined ? undefined : compileSearchFilter(query.filter, 5);
+  const mode = query.mode ?? 'vector';
+  if (mode === 'keyword' && (query.text === undefined || query.text.trim() === '')) {
+    throw new RangeError('keyword search needs the query text');
+  }
+  const filter = query.filter === undefined ? undefined : compileSearchFilter(query.filter, 6);
   const where = `c.embedding IS NOT NULL AND c.namespace = ANY($2::text[])
           AND ($3::text IS NULL OR c.document_id = $3)${filter === undefined ? '' : ` AND ${filter.sql}`}`;
   const params = [
@@ -38,24 +50,35 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     query.namespaces,
     query.documentId ?? null,
     query.k,
+    query.text ?? null,
     ...(filter?.params ?? []),
   ];
-  const run = async (order: string) =>
+  const run = async (extraWhere: string, order: string, outerOrder: string) =>
     (
       await db.query<HitRow>(
         `SELECT * FROM (
-           SELECT ${COLUMNS}, ${DISTANCE} AS distance FROM chunks c
-            WHERE ${where}
+           SELECT ${COLUMNS}, ${DISTANCE} AS distance, ${KEYWORD_RANK} AS keyword_rank FROM chunks c
+            WHERE ${where}${extraWhere}
             ORDER BY ${order}
             LIMIT $4
-         ) nearest ORDER BY distance, namespace, document_id, chunk_index`,
+         ) best ORDER BY ${outerOrder}, ${TIE_BREAK}`,
         params,
       )
     ).rows;
-  let rows = await run(DISTANCE);
-  // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
-  if (rows.length < query.k && (filter !== undefined || query.documentId !== undefined))
-    rows = await run(`(${DISTANCE}) + 0`);
+  let rows: HitRow[];
+  if (mode === 'keyword') {
+    rows = await run(
+      ` AND c.search_vector @@ ${KEYWORDS}`,
+      `ts_rank_cd(c.search_vector, ${KEYWORDS}) DESC, c.namespace, c.document_id, c.chunk_index`,
+      'keyword_rank DESC',
+    );
+  } else {
+    rows = await run('', DISTANCE, 'distance');
+    // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
+    if (rows.length < query.k && (filter !== undefined || query.documentId !== undefined)) {
+      rows = await run('', `(${DISTANCE}) + 0`, 'distance');
+    }
+  }
   return rows.map((r) => ({
     namespace: r.namespace,
     documentId: r.document_id,
@@ -65,6 +88,8 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     start: r.start_offset,
     end: r.end_offset,
     headingPath: r.heading_path,
-    score: 1 - r.distance,
+    score: mode === 'keyword' ? (r.keyword_rank ?? 0) : 1 - r.distance,
+    vectorScore: 1 - r.distance,
+    keywordRank: r.keyword_rank,
   }));
 }

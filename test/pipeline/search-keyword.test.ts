@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { acceptBatch, searchChunks, writeEmbeddings } from '@embedq/store';
+import { createPrng } from '@embedq/workload';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesOrSkip } from '../support/services.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const services = await servicesOrSkip('keyword search');
+
+const TEXTS = [
+  'The calibration of the ZQX-7741 spectrometer drifted by 0.3 kelvin.',
+  'Quantum dots emit light whose colour depends on their size.',
+  'Dots of paint on a quantum of canvas: an art review.',
+  'Graphene oxide membranes filter salt from sea water.',
+  'Graphene conducts electricity better than copper.',
+  'Soil cores were taken weekly from twelve sites.',
+];
+
+describe.skipIf(services === undefined)('keyword search, against the real PostgreSQL', () => {
+  let db: TestDatabase;
+  const prng = createPrng(7);
+  const vector = () => {
+    const v = Float32Array.from({ length: 384 }, () => prng.next() - 0.5);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+
+  beforeAll(async () => {
+    if (services === undefined) return;
+    db = await createTestDatabase(services.databaseUrl);
+    const chunks = TEXTS.map((text, i) => ({ text, metadata: { lab: i % 2 === 0 ? 'a' : 'b' } }));
+    await acceptBatch(
+      db.pool,
+      { id: randomUUID(), namespace: 'ns', documentId: 'd', chunks, queue: 'bulk' },
+      async () => undefined,
+    );
+    const ids = await db.pool.query<{ id: string }>('SELECT id FROM chunks ORDER BY chunk_index');
+    await writeEmbeddings(db.pool, {
+      embedded: ids.rows.map((r) => ({ id: r.id, vector: vector() })),
+      reused: [],
+      model: { model: 'all-MiniLM-L6-v2', precision: 'int8' },
+      writer: 'test',
+    });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const keyword = (text: string, extra: { filter?: unknown } = {}) =>
+    searchChunks(db.pool, { vector: vector(), mode: 'keyword', text, k: 10, namespaces: ['ns'], ...extra });
+  const indexes = (hits: readonly { chunkIndex: number }[]) => hits.map((h) => h.chunkIndex);
+
+  it('finds an exact identifier, with its rank as the score and its cosine beside it', async () => {
+    const hits = await keyword('ZQX-7741');
+    expect(indexes(hits)).toEqual([0]);
+    expect(hits[0]?.keywordRank).toBeGreaterThan(0);
+    expect(hits[0]?.score).toBe(hits[0]?.keywordRank);
+    expect(hits[0]?.vectorScore).toBeGreaterThan(-1);
+  });
+
+  it('takes websearch syntax: a quoted phrase, an exclusion, or', async () => {
+    expect(indexes(await keyword('"quantum dots"'))).toEqual([1]);
+    expect(indexes(await keyword('quantum dots')).sort()).toEqual([1, 2]);
+    expect(indexes(await keyword('graphene -oxide'))).toEqual([4]);
+    expect(indexes(await keyword('spectrometer or soil')).sort()).toEqual([0, 5]);
+    expect(await keyword('the of a')).toEqual([]);
+  });
+
+  it('applies the filter to keyword matches too', async () => {
+    expect(indexes(await keyword('graphene', { filter: { lab: 'b' } }))).toEqual([3]);
+  });
+
+  it('in vector mode, says the keyword rank of hits whose words match and null for the rest', async () => {
+    const hits = await searchChunks(db.pool, {
+      vector: vector(),
+      text: 'graphene',
+      k: 6,
+      namespaces: ['ns'],
+    });
+    expect(hits).toHaveLength(6);
+    for (const hit of hits) {
+      expect(hit.keywordRank === null).toBe(!TEXTS[hit.chunkIndex]?.toLowerCase().includes('graphene'));
+      expect(hit.score).toBe(hit.vectorScore);
+    }
+  });
+});
