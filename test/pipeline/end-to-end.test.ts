@@ -115,6 +115,16 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       expect.objectContaining({ chunkIndex: 4, text: TEXTS[4], keywordRank: expect.any(Number) }),
     ]);
     expect(keyword.body.results[0].score).toBe(keyword.body.results[0].keywordRank);
+
+    const hybrid = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'CRISPR-Cas9 guide',
+      mode: 'hybrid',
+      namespace: 'science',
+      k: 3,
+    });
+    expect(hybrid.status).toBe(200);
+    expect(hybrid.body.results).toHaveLength(3);
+    expect(hybrid.body.results[0]).toMatchObject({ chunkIndex: 4, fusedScore: expect.any(Number) });
   });
 
   it('replaces a document when it is posted again', async () => {

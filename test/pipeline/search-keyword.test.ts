@@ -83,4 +83,25 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
       expect(hit.score).toBe(hit.vectorScore);
     }
   });
+
+  it('hybrid: fuses both rankings by reciprocal rank, so an exact identifier leads whatever the vectors say', async () => {
+    const query = vector();
+    const base = { vector: query, k: 6, namespaces: ['ns'], text: 'ZQX-7741 spectrometer drift' } as const;
+    const hybrid = await searchChunks(db.pool, { ...base, mode: 'hybrid' });
+    expect(hybrid[0]?.chunkIndex).toBe(0);
+    expect(hybrid).toHaveLength(6);
+    // score = 1 / (60 + vector rank) + 1 / (60 + keyword rank), ranks from 1.
+    const byVector = indexes(await searchChunks(db.pool, { ...base, mode: 'vector' }));
+    const byKeyword = indexes(await searchChunks(db.pool, { ...base, mode: 'keyword' }));
+    for (const hit of hybrid) {
+      const v = byVector.indexOf(hit.chunkIndex);
+      const w = byKeyword.indexOf(hit.chunkIndex);
+      const expected = (v < 0 ? 0 : 1 / (61 + v)) + (w < 0 ? 0 : 1 / (61 + w));
+      expect(hit.fusedScore).toBeCloseTo(expected, 12);
+      expect(hit.score).toBe(hit.fusedScore);
+    }
+    // With no weight on keywords, hybrid is vector search.
+    const vectorOnly = await searchChunks(db.pool, { ...base, mode: 'hybrid', fusion: { keywordWeight: 0 } });
+    expect(indexes(vectorOnly)).toEqual(byVector);
+  });
 });

@@ -555,6 +555,29 @@ const CASES: Case[] = [
     status: 400,
     code: 'validation_failed',
   },
+  ...(
+    [
+      ['a negative fusion weight', { vectorWeight: -1 }],
+      ['a fusion weight that is not a number', { keywordWeight: 'high' }],
+      ['a fusion constant below 1', { k: 0 }],
+      ['an unknown fusion field', { alpha: 0.5 }],
+    ] as const
+  ).map(([name, fusion]) => ({
+    name: `hybrid search with ${name}`,
+    method: 'POST' as const,
+    url: '/v1/search',
+    body: { query: 'q', mode: 'hybrid', fusion },
+    status: 400,
+    code: 'validation_failed',
+  })),
+  {
+    name: 'hybrid search with no words',
+    method: 'POST',
+    url: '/v1/search',
+    body: { query: ' ', mode: 'hybrid' },
+    status: 400,
+    code: 'empty_text',
+  },
   {
     name: 'keyword search with no words',
     method: 'POST',

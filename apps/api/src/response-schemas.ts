@@ -291,6 +291,7 @@ export const SEARCH_RESPONSE = {
           'headingPath',
           'vectorScore',
           'keywordRank',
+          'fusedScore',
         ],
         properties: {
           documentId: { type: 'string' },
@@ -308,6 +309,11 @@ export const SEARCH_RESPONSE = {
             type: 'number',
             nullable: true,
             description: "ts_rank_cd of the chunk's words for the query's; null when they do not match.",
+          },
+          fusedScore: {
+            type: 'number',
+            nullable: true,
+            description: 'Hybrid mode: the reciprocal-rank-fusion score; null in the other modes.',
           },
           text: { type: 'string' },
           metadata: METADATA,

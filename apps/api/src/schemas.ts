@@ -133,10 +133,21 @@ export function searchBody(limits: ApiLimits) {
       k: { type: 'integer', minimum: 1, maximum: limits.maxSearchK, default: 10 },
       mode: {
         type: 'string',
-        enum: ['vector', 'keyword'],
+        enum: ['vector', 'keyword', 'hybrid'],
         default: 'vector',
         description:
-          '`vector`: nearest by cosine similarity. `keyword`: PostgreSQL full-text search of the query (websearch syntax: "quoted phrases", -exclusions, or), best ts_rank_cd first.',
+          '`vector`: nearest by cosine similarity. `keyword`: PostgreSQL full-text search of the query (websearch syntax: "quoted phrases", -exclusions, or), best ts_rank_cd first. `hybrid`: both, fused by reciprocal rank.',
+      },
+      fusion: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'Hybrid mode: score = vectorWeight / (k + vector rank) + keywordWeight / (k + keyword rank).',
+        properties: {
+          k: { type: 'number', minimum: 1, maximum: 10_000, default: 60 },
+          vectorWeight: { type: 'number', minimum: 0, maximum: 1_000, default: 1 },
+          keywordWeight: { type: 'number', minimum: 0, maximum: 1_000, default: 1 },
+        },
       },
       namespace: NAMESPACE_SCHEMA,
       documentId: DOCUMENT_ID_SCHEMA,

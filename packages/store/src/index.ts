@@ -1,5 +1,6 @@
 export { createPool, type PoolOptions, sslFor } from './create-pool.js';
 export { IdempotencyConflictError } from './errors.js';
+export { DEFAULT_FUSION, type FusionOptions, fuseRanks } from './fuse-ranks.js';
 export type {
   AcceptedBatch,
   BatchKind,

@@ -8,6 +8,7 @@
  * is the chunk indexes [from, to) of one batch that one queue job covers.
  */
 import type pg from 'pg';
+import type { FusionOptions } from './fuse-ranks.js';
 
 /** A pool or a client inside a transaction: anything that runs a query. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -113,17 +114,20 @@ export interface BatchProgress {
 
 /**
  * `vector`: nearest by cosine similarity. `keyword`: PostgreSQL full-text search of `text`
- * (websearch syntax: quoted phrases, -exclusions, or), ranked by ts_rank_cd.
+ * (websearch syntax: quoted phrases, -exclusions, or), ranked by ts_rank_cd. `hybrid`: both,
+ * fused by reciprocal rank.
  */
-export type SearchMode = 'vector' | 'keyword';
+export type SearchMode = 'vector' | 'keyword' | 'hybrid';
 
 export interface SearchQuery {
   /** The query's embedding: what vector mode ranks by, and every hit's `vectorScore`. */
   readonly vector: Float32Array;
   /** Default `vector`. */
   readonly mode?: SearchMode | undefined;
-  /** The query's words, for keyword mode. */
+  /** The query's words, for keyword and hybrid modes. */
   readonly text?: string | undefined;
+  /** Hybrid mode's fusion; unset fields take DEFAULT_FUSION's. */
+  readonly fusion?: Partial<FusionOptions> | undefined;
   readonly k: number;
   readonly namespaces: readonly string[];
   readonly documentId?: string | undefined;
@@ -144,12 +148,14 @@ export interface SearchHit extends ChunkPlacement {
   readonly chunkIndex: number;
   readonly text: string;
   readonly metadata: Record<string, unknown>;
-  /** The mode's own score: `vectorScore` in vector mode, `keywordRank` in keyword mode. */
+  /** The mode's own score: `vectorScore`, `keywordRank` or `fusedScore`. */
   readonly score: number;
   /** Cosine similarity to the query, 1 = same direction. */
   readonly vectorScore: number;
   /** ts_rank_cd of the chunk's words for the query's; null when they do not match (vector mode). */
   readonly keywordRank: number | null;
+  /** Hybrid mode: the reciprocal-rank-fusion score; null in the other modes. */
+  readonly fusedScore: number | null;
 }
 
 /** One chunk of a document, as `listDocumentChunks` pages through them. */

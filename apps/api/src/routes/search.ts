@@ -11,6 +11,7 @@ interface SearchBody {
   query: string;
   k: number;
   mode: SearchMode;
+  fusion?: { k: number; vectorWeight: number; keywordWeight: number };
   namespace?: string;
   documentId?: string;
   filter?: Record<string, unknown>;
@@ -30,10 +31,10 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { query, k, mode, documentId, filter } = request.body;
+      const { query, k, mode, fusion, documentId, filter } = request.body;
       const namespace = namespaceFor(request.principal, request.body.namespace);
       checkString(query, 'body.query');
-      if (mode === 'keyword' && query.trim() === '')
+      if (mode !== 'vector' && query.trim() === '')
         throw new ApiError('empty_text', 'body.query holds no words');
       // A bad filter is refused before the query is embedded.
       try {
@@ -50,6 +51,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         vector,
         mode,
         text: query,
+        fusion,
         k,
         namespaces: [namespace],
         documentId,
@@ -62,6 +64,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
           score: round6(hit.score),
           vectorScore: round6(hit.vectorScore),
           keywordRank: hit.keywordRank === null ? null : round6(hit.keywordRank),
+          fusedScore: hit.fusedScore === null ? null : round6(hit.fusedScore),
           text: hit.text,
           metadata: hit.metadata,
           namespace: hit.namespace,

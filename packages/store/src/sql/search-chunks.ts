@@ -1,3 +1,4 @@
+import { DEFAULT_FUSION, fuseRanks } from '../fuse-ranks.js';
 import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
 import { compileSearchFilter } from '../search-filter.js';
 import { float4ArrayParam } from './float4-array-param.js';
@@ -24,6 +25,8 @@ const KEYWORDS = `websearch_to_tsquery('english', $5::text)`;
 const KEYWORD_RANK = `CASE WHEN c.search_vector @@ ${KEYWORDS} THEN ts_rank_cd(c.search_vector, ${KEYWORDS}) END`;
 /** Ties broken the same way in every mode, so paging and tests see one order. */
 const TIE_BREAK = 'namespace, document_id, chunk_index';
+/** Candidates each ranking brings to hybrid fusion: enough for k, at least 50. */
+const hybridCandidates = (k: number) => Math.max(50, 4 * k);
 
 /**
  * The k best chunks for a query within the given namespaces, one document and a filter
@@ -32,15 +35,16 @@ const TIE_BREAK = 'namespace, document_id, chunk_index';
  * rows pass it or it has looked at hnsw.max_scan_tuples, and when that still leaves fewer than k
  * (a filter only a few chunks pass) the search runs again exactly over the chunks that pass, so k
  * results come back whenever k chunks match. Keyword mode: full-text matches of `text`, through
- * the GIN index on the chunks' tsvector, best ts_rank_cd first. Every hit says both its cosine
- * similarity and, when its words match, its keyword rank.
+ * the GIN index on the chunks' tsvector, best ts_rank_cd first. Hybrid: both rankings' best
+ * candidates, fused by reciprocal rank (fuse-ranks.ts). Every hit says its cosine similarity, its
+ * keyword rank when its words match, and in hybrid mode its fused score.
  * Throws a SearchFilterError for a filter outside the grammar.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
   requireDimensions(query.vector, 'query vector');
   const mode = query.mode ?? 'vector';
-  if (mode === 'keyword' && (query.text === undefined || query.text.trim() === '')) {
-    throw new RangeError('keyword search needs the query text');
+  if (mode !== 'vector' && (query.text === undefined || query.text.trim() === '')) {
+    throw new RangeError(`${mode} search needs the query text`);
   }
   const filter = query.filter === undefined ? undefined : compileSearchFilter(query.filter, 6);
   const where = `c.embedding IS NOT NULL AND c.namespace = ANY($2::text[])
@@ -53,7 +57,7 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     query.text ?? null,
     ...(filter?.params ?? []),
   ];
-  const run = async (extraWhere: string, order: string, outerOrder: string) =>
+  const run = async (limit: number, extraWhere: string, order: string, outerOrder: string) =>
     (
       await db.query<HitRow>(
         `SELECT * FROM (
@@ -62,22 +66,37 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
             ORDER BY ${order}
             LIMIT $4
          ) best ORDER BY ${outerOrder}, ${TIE_BREAK}`,
-        params,
+        params.with(3, limit),
       )
     ).rows;
-  let rows: HitRow[];
-  if (mode === 'keyword') {
-    rows = await run(
+  const nearest = async (limit: number) => {
+    const found = await run(limit, '', DISTANCE, 'distance');
+    // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
+    if (found.length < limit && (filter !== undefined || query.documentId !== undefined)) {
+      return run(limit, '', `(${DISTANCE}) + 0`, 'distance');
+    }
+    return found;
+  };
+  const matching = (limit: number) =>
+    run(
+      limit,
       ` AND c.search_vector @@ ${KEYWORDS}`,
       `ts_rank_cd(c.search_vector, ${KEYWORDS}) DESC, c.namespace, c.document_id, c.chunk_index`,
       'keyword_rank DESC',
     );
+  let rows: HitRow[];
+  let fusedScores: Map<HitRow, number> | undefined;
+  if (mode === 'hybrid') {
+    const limit = hybridCandidates(query.k);
+    const [byVector, byKeyword] = await Promise.all([nearest(limit), matching(limit)]);
+    const fused = fuseRanks(byVector, byKeyword, hitKey, { ...DEFAULT_FUSION, ...query.fusion }).slice(
+      0,
+      query.k,
+    );
+    rows = fused.map((f) => f.item);
+    fusedScores = new Map(fused.map((f) => [f.item, f.fused]));
   } else {
-    rows = await run('', DISTANCE, 'distance');
-    // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
-    if (rows.length < query.k && (filter !== undefined || query.documentId !== undefined)) {
-      rows = await run('', `(${DISTANCE}) + 0`, 'distance');
-    }
+    rows = mode === 'keyword' ? await matching(query.k) : await nearest(query.k);
   }
   return rows.map((r) => ({
     namespace: r.namespace,
@@ -88,8 +107,13 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     start: r.start_offset,
     end: r.end_offset,
     headingPath: r.heading_path,
-    score: mode === 'keyword' ? (r.keyword_rank ?? 0) : 1 - r.distance,
+    score: fusedScores?.get(r) ?? (mode === 'keyword' ? (r.keyword_rank ?? 0) : 1 - r.distance),
     vectorScore: 1 - r.distance,
     keywordRank: r.keyword_rank,
+    fusedScore: fusedScores?.get(r) ?? null,
   }));
+}
+
+function hitKey(row: HitRow): string {
+  return JSON.stringify([row.namespace, row.document_id, row.chunk_index]);
 }
