@@ -104,4 +104,24 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     const vectorOnly = await searchChunks(db.pool, { ...base, mode: 'hybrid', fusion: { keywordWeight: 0 } });
     expect(indexes(vectorOnly)).toEqual(byVector);
   });
+
+  it('pages with offset in every mode, and drops hits below minScore', async () => {
+    const query = vector();
+    for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
+      const base = { vector: query, mode, text: 'graphene or quantum or soil', namespaces: ['ns'] };
+      const all = indexes(await searchChunks(db.pool, { ...base, k: 4 }));
+      const first = indexes(await searchChunks(db.pool, { ...base, k: 2 }));
+      const second = indexes(await searchChunks(db.pool, { ...base, k: 2, offset: 2 }));
+      expect([...first, ...second]).toEqual(all);
+    }
+    const hits = await searchChunks(db.pool, { vector: query, k: 6, namespaces: ['ns'] });
+    const threshold = hits[2]?.score as number;
+    const strong = await searchChunks(db.pool, {
+      vector: query,
+      k: 6,
+      namespaces: ['ns'],
+      minScore: threshold,
+    });
+    expect(indexes(strong)).toEqual(indexes(hits.slice(0, 3)));
+  });
 });

@@ -570,6 +570,20 @@ const CASES: Case[] = [
     status: 400,
     code: 'validation_failed',
   })),
+  ...(
+    [
+      ['an offset past 1,000', { offset: 1001 }],
+      ['a negative offset', { offset: -1 }],
+      ['a minScore that is not a number', { minScore: 'high' }],
+    ] as const
+  ).map(([name, extra]) => ({
+    name: `search with ${name}`,
+    method: 'POST' as const,
+    url: '/v1/search',
+    body: { query: 'q', ...extra },
+    status: 400,
+    code: 'validation_failed',
+  })),
   {
     name: 'hybrid search with no words',
     method: 'POST',

@@ -131,6 +131,17 @@ export function searchBody(limits: ApiLimits) {
     properties: {
       query: { type: 'string', minLength: 1, maxLength: limits.maxTextLength },
       k: { type: 'integer', minimum: 1, maximum: limits.maxSearchK, default: 10 },
+      offset: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 1_000,
+        default: 0,
+        description: 'Hits to skip: the next page is offset + k.',
+      },
+      minScore: {
+        type: 'number',
+        description: "Drop hits whose score (the mode's: cosine, keyword rank or fused) is below this.",
+      },
       mode: {
         type: 'string',
         enum: ['vector', 'keyword', 'hybrid'],

@@ -129,6 +129,10 @@ export interface SearchQuery {
   /** Hybrid mode's fusion; unset fields take DEFAULT_FUSION's. */
   readonly fusion?: Partial<FusionOptions> | undefined;
   readonly k: number;
+  /** Hits to skip first (the pages before this one); default 0. */
+  readonly offset?: number | undefined;
+  /** Hits whose `score` (the mode's) is below this are dropped. */
+  readonly minScore?: number | undefined;
   readonly namespaces: readonly string[];
   readonly documentId?: string | undefined;
   /** A filter tree over metadata and the chunk's fields (search-filter.ts); validated when compiled. */

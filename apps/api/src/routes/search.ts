@@ -10,6 +10,8 @@ import { checkString } from '../text-checks.js';
 interface SearchBody {
   query: string;
   k: number;
+  offset: number;
+  minScore?: number;
   mode: SearchMode;
   fusion?: { k: number; vectorWeight: number; keywordWeight: number };
   namespace?: string;
@@ -31,7 +33,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { query, k, mode, fusion, documentId, filter } = request.body;
+      const { query, k, offset, minScore, mode, fusion, documentId, filter } = request.body;
       const namespace = namespaceFor(request.principal, request.body.namespace);
       checkString(query, 'body.query');
       if (mode !== 'vector' && query.trim() === '')
@@ -53,6 +55,8 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         text: query,
         fusion,
         k,
+        offset,
+        minScore,
         namespaces: [namespace],
         documentId,
         filter,

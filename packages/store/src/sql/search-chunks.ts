@@ -84,34 +84,41 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
       `ts_rank_cd(c.search_vector, ${KEYWORDS}) DESC, c.namespace, c.document_id, c.chunk_index`,
       'keyword_rank DESC',
     );
-  let rows: HitRow[];
+  // A page past the first ranks its predecessors too, then drops them.
+  const offset = query.offset ?? 0;
+  const wanted = offset + query.k;
+  let ranked: HitRow[];
   let fusedScores: Map<HitRow, number> | undefined;
   if (mode === 'hybrid') {
-    const limit = hybridCandidates(query.k);
+    const limit = hybridCandidates(wanted);
     const [byVector, byKeyword] = await Promise.all([nearest(limit), matching(limit)]);
     const fused = fuseRanks(byVector, byKeyword, hitKey, { ...DEFAULT_FUSION, ...query.fusion }).slice(
       0,
-      query.k,
+      wanted,
     );
-    rows = fused.map((f) => f.item);
+    ranked = fused.map((f) => f.item);
     fusedScores = new Map(fused.map((f) => [f.item, f.fused]));
   } else {
-    rows = mode === 'keyword' ? await matching(query.k) : await nearest(query.k);
+    ranked = mode === 'keyword' ? await matching(wanted) : await nearest(wanted);
   }
-  return rows.map((r) => ({
-    namespace: r.namespace,
-    documentId: r.document_id,
-    chunkIndex: r.chunk_index,
-    text: r.text,
-    metadata: r.metadata,
-    start: r.start_offset,
-    end: r.end_offset,
-    headingPath: r.heading_path,
-    score: fusedScores?.get(r) ?? (mode === 'keyword' ? (r.keyword_rank ?? 0) : 1 - r.distance),
-    vectorScore: 1 - r.distance,
-    keywordRank: r.keyword_rank,
-    fusedScore: fusedScores?.get(r) ?? null,
-  }));
+  const hits = ranked.slice(offset).map(
+    (r): SearchHit => ({
+      namespace: r.namespace,
+      documentId: r.document_id,
+      chunkIndex: r.chunk_index,
+      text: r.text,
+      metadata: r.metadata,
+      start: r.start_offset,
+      end: r.end_offset,
+      headingPath: r.heading_path,
+      score: fusedScores?.get(r) ?? (mode === 'keyword' ? (r.keyword_rank ?? 0) : 1 - r.distance),
+      vectorScore: 1 - r.distance,
+      keywordRank: r.keyword_rank,
+      fusedScore: fusedScores?.get(r) ?? null,
+    }),
+  );
+  const minScore = query.minScore;
+  return minScore === undefined ? hits : hits.filter((hit) => hit.score >= minScore);
 }
 
 function hitKey(row: HitRow): string {
