@@ -84,9 +84,7 @@ class FilterCompiler {
   constructor(private readonly param: (value: unknown, cast: string) => string) {}
 
   object(filter: unknown, path: string, depth: number): string {
-    if (depth > SEARCH_FILTER_LIMITS.maxDepth) {
-      throw new SearchFilterError(path, `nests deeper than ${SEARCH_FILTER_LIMITS.maxDepth} levels`);
-    }
+    checkDepth(depth, path);
     if (!isPlainObject(filter)) throw new SearchFilterError(path, 'must be an object');
     const parts = Object.entries(filter).map(([key, value]) => {
       const at = `${path}.${key}`;
@@ -120,11 +118,11 @@ class FilterCompiler {
   }
 
   private field(key: string, value: unknown, path: string, depth: number): string {
-    const conditions = isPlainObject(value) ? Object.entries(value) : [['$eq', value] as const];
-    if (isPlainObject(value)) {
-      if (depth + 1 > SEARCH_FILTER_LIMITS.maxDepth) {
-        throw new SearchFilterError(path, `nests deeper than ${SEARCH_FILTER_LIMITS.maxDepth} levels`);
-      }
+    // `{ $op: operand, ... }`, or a plain value meaning $eq.
+    const withOperators = isPlainObject(value);
+    const conditions = withOperators ? Object.entries(value) : [['$eq', value] as const];
+    if (withOperators) {
+      checkDepth(depth + 1, path);
       if (conditions.length === 0) throw new SearchFilterError(path, 'must hold at least one operator');
     }
     const fixed = Object.hasOwn(FIXED_FIELDS, key)
@@ -135,7 +133,7 @@ class FilterCompiler {
       throw new SearchFilterError(path, 'a metadata path must not have empty parts');
     }
     const parts = conditions.map(([operator, operand]) => {
-      const at = isPlainObject(value) ? `${path}.${operator}` : path;
+      const at = withOperators ? `${path}.${operator}` : path;
       if (!OPERATORS.has(operator)) throw new SearchFilterError(at, `unknown operator ${operator}`);
       const op = operator as Comparison;
       return fixed === undefined
@@ -204,6 +202,12 @@ class FilterCompiler {
       default:
         return `${column}${collate} ${RANGE_SQL[op]} ${this.param(typed(operand), type)}`;
     }
+  }
+}
+
+function checkDepth(depth: number, path: string): void {
+  if (depth > SEARCH_FILTER_LIMITS.maxDepth) {
+    throw new SearchFilterError(path, `nests deeper than ${SEARCH_FILTER_LIMITS.maxDepth} levels`);
   }
 }
 

@@ -53,7 +53,7 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     float4ArrayParam([query.vector]),
     query.namespaces,
     query.documentId ?? null,
-    query.k,
+    null, // $4, the LIMIT: set by each run
     query.text ?? null,
     ...(filter?.params ?? []),
   ];
