@@ -3,6 +3,7 @@ import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { afterAll, beforeAll } from 'vitest';
 import { type Pipeline, startPipeline } from './pipeline.js';
 import type { ServiceUrls } from './services.js';
+import { started } from './started.js';
 import { WorkerProcess } from './worker-process.js';
 
 /** A pipeline whose workers are processes of their own, which the suite starts and stops. */
@@ -44,17 +45,13 @@ export function useProcessWorkerPipeline(
     await embedder?.close();
   });
 
-  const started = (): Pipeline => {
-    if (pipeline === undefined) throw new Error('the pipeline starts in beforeAll');
-    return pipeline;
-  };
   return {
     get pipeline() {
-      return started();
+      return started(pipeline, 'the pipeline');
     },
     workers,
     startWorkerProcess(extra) {
-      const worker = new WorkerProcess({ ...started().env, ...extra });
+      const worker = new WorkerProcess({ ...started(pipeline, 'the pipeline').env, ...extra });
       workers.push(worker);
       return worker;
     },

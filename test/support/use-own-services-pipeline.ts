@@ -3,6 +3,7 @@ import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type OwnServer, startPostgres, startRedis } from './own-services.js';
 import { type Pipeline, startPipeline } from './pipeline.js';
+import { started } from './started.js';
 
 /** A fault suite's servers, which it may stop, stall or flush, and the pipeline on them. */
 export interface OwnServicesPipeline {
@@ -43,22 +44,18 @@ export function useOwnServicesPipeline(env: Env): OwnServicesPipeline {
     await Promise.all([redis?.stop(), postgres?.stop()]);
   });
 
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the servers start in beforeAll, the pipeline in beforeEach');
-    return value;
-  };
   return {
     get redis() {
-      return started(redis);
+      return started(redis, 'the redis-server');
     },
     get postgres() {
-      return started(postgres);
+      return started(postgres, 'the postgres server');
     },
     get pipeline() {
-      return started(pipeline);
+      return started(pipeline, 'the pipeline');
     },
     get embedder() {
-      return started(embedder);
+      return started(embedder, 'the embedder');
     },
   };
 }

@@ -3,6 +3,7 @@ import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { afterAll, beforeAll } from 'vitest';
 import { call, type Pipeline, startPipeline } from './pipeline.js';
 import type { ServiceUrls } from './services.js';
+import { started } from './started.js';
 import { waitFor } from './wait-for.js';
 
 /** The in-process pipeline of a suite, and what its tests do with it most. */
@@ -38,20 +39,20 @@ export function usePipeline(
     await embedder?.close();
   });
 
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the pipeline starts in beforeAll');
-    return value;
-  };
   return {
     get pipeline() {
-      return started(pipeline);
+      return started(pipeline, 'the pipeline');
     },
     get embedder() {
-      return started(embedder);
+      return started(embedder, 'the embedder');
     },
     settled: (batchId) =>
       waitFor(`batch ${batchId} to settle`, async () => {
-        const progress = await call(started(pipeline).baseUrl, 'GET', `/v1/batches/${batchId}`);
+        const progress = await call(
+          started(pipeline, 'the pipeline').baseUrl,
+          'GET',
+          `/v1/batches/${batchId}`,
+        );
         return progress.body.pending === 0 ? progress.body : undefined;
       }),
   };
