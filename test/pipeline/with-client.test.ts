@@ -68,6 +68,35 @@ describe.skipIf(services === undefined)('withClient', () => {
     expect(next.rows[0]?.pid).not.toBe(lostPid);
   });
 
+  it('destroys a client whose running query the server ended, before its socket is seen to close', async () => {
+    let lostPid: number | undefined;
+    const outcome = await withClient(pool, async (client) => {
+      lostPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const running = client.query('SELECT pg_sleep(30)').then(
+        () => 'query finished',
+        (error: Error) => `query failed: ${error.message}`,
+      );
+      await waitFor(
+        'the sleep to be running',
+        async () => {
+          const active = await admin.query(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'",
+            [lostPid],
+          );
+          return active.rowCount === 1 ? true : undefined;
+        },
+        5_000,
+      );
+      await admin.query('SELECT pg_terminate_backend($1)', [lostPid]);
+      return running;
+    });
+    // The server's FATAL answer reaches the running query first; pg keeps the client queryable
+    // until it reads the socket's end, which has not happened when the next query starts below.
+    expect(outcome).toMatch(/^query failed: terminating connection/);
+    const next = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(next.rows[0]?.pid).not.toBe(lostPid);
+  });
+
   it('releases the client when the callback throws', async () => {
     await expect(
       withClient(pool, async () => {

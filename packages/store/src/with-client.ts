@@ -5,7 +5,8 @@ import type pg from 'pg';
  * whose connection drops between queries (PostgreSQL restarting while the caller awaits Redis,
  * say) emits 'error', and pg's pool listens only on idle clients: with no listener that error
  * would crash the process. Here it is caught; the next query on the client fails instead, and the
- * broken client is destroyed on release rather than returned to the pool.
+ * broken client is destroyed on release rather than returned to the pool, as is one whose query
+ * was answered by a FATAL error.
  */
 export async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -13,7 +14,16 @@ export async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) 
   const onError = (error: Error) => {
     lost = error;
   };
+  // A FATAL error answering a query (the backend terminated, the server shutting down) means the
+  // backend is gone, but pg reports it to that query alone and keeps the client queryable until
+  // the socket's end is read: released in that window, the dead client would go back to the pool.
+  const onServerError = (message: { severity?: string }) => {
+    if (lost === undefined && (message.severity === 'FATAL' || message.severity === 'PANIC')) {
+      lost = new Error('the server ended this connection');
+    }
+  };
   client.on('error', onError);
+  client.connection.on('errorMessage', onServerError);
   try {
     return await use(client);
   } catch (error) {
@@ -24,6 +34,7 @@ export async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) 
     throw error;
   } finally {
     client.removeListener('error', onError);
+    client.connection.removeListener('errorMessage', onServerError);
     client.release(lost);
   }
 }
