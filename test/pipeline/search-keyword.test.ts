@@ -105,6 +105,40 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     expect(indexes(vectorOnly)).toEqual(byVector);
   });
 
+  it('hybrid: ranks a keyword match the vector side did not bring by its cosine among all candidates', async () => {
+    // More chunks than hybrid's 50 vector candidates; the only one naming the identifier points
+    // away from the query, so the vector side never brings it.
+    const query = vector();
+    const away = query.map((x) => -x);
+    const chunks = Array.from({ length: 80 }, (_, i) => ({
+      text: i === 0 ? 'Batch QXV-2025 was used for every measurement.' : `Filler chunk number ${i}.`,
+      metadata: {},
+    }));
+    await acceptBatch(
+      db.pool,
+      { id: randomUUID(), namespace: 'wide', documentId: 'w', chunks, queue: 'bulk' },
+      async () => undefined,
+    );
+    const ids = await db.pool.query<{ id: string }>(
+      "SELECT id FROM chunks WHERE namespace = 'wide' ORDER BY chunk_index",
+    );
+    await writeEmbeddings(db.pool, {
+      embedded: ids.rows.map((r, i) => ({ id: r.id, vector: i === 0 ? away : vector() })),
+      reused: [],
+      model: { model: 'all-MiniLM-L6-v2', precision: 'int8' },
+      writer: 'test',
+    });
+    const base = { vector: query, k: 3, namespaces: ['wide'], text: 'QXV-2025' } as const;
+    const byVector = await searchChunks(db.pool, { ...base, mode: 'vector', k: 50 });
+    expect(indexes(byVector)).not.toContain(0);
+    const hybrid = await searchChunks(db.pool, { ...base, mode: 'hybrid' });
+    // Keyword rank 1 and the last place by cosine (51st of 51 candidates) beat vector rank 1 alone.
+    expect(hybrid[0]?.chunkIndex).toBe(0);
+    expect(hybrid[0]?.fusedScore).toBeCloseTo(1 / 61 + 1 / 111, 12);
+    expect(hybrid[1]?.chunkIndex).toBe(byVector[0]?.chunkIndex);
+    expect(hybrid[1]?.fusedScore).toBeCloseTo(1 / 61, 12);
+  });
+
   it('pages with offset in every mode, and drops hits below minScore', async () => {
     const query = vector();
     for (const mode of ['vector', 'keyword', 'hybrid'] as const) {

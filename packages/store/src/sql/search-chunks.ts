@@ -37,7 +37,8 @@ const hybridCandidates = (k: number) => Math.max(50, 4 * k);
  * results come back whenever k chunks match. Keyword mode: full-text matches of `text`, through
  * the GIN index on the chunks' tsvector, best ts_rank_cd first. Hybrid: both rankings' best
  * candidates, fused by reciprocal rank (fuse-ranks.ts). Every hit says its cosine similarity, its
- * keyword rank when its words match, and in hybrid mode its fused score.
+ * keyword rank when its words match, and in hybrid mode its fused score. `exact` ranks the vector
+ * side by a sequential scan instead of the index (the true nearest, for measuring recall).
  * Throws a SearchFilterError for a filter outside the grammar.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
@@ -69,12 +70,13 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
         params.with(3, limit),
       )
     ).rows;
+  // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
+  const exactly = (limit: number) => run(limit, '', `(${DISTANCE}) + 0`, 'distance');
   const nearest = async (limit: number) => {
+    if (query.exact === true) return exactly(limit);
     const found = await run(limit, '', DISTANCE, 'distance');
-    // `+ 0` hides the expression from the HNSW index: an exact scan of the chunks that pass.
-    if (found.length < limit && (filter !== undefined || query.documentId !== undefined)) {
-      return run(limit, '', `(${DISTANCE}) + 0`, 'distance');
-    }
+    if (found.length < limit && (filter !== undefined || query.documentId !== undefined))
+      return exactly(limit);
     return found;
   };
   const matching = (limit: number) =>
@@ -92,10 +94,19 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
   if (mode === 'hybrid') {
     const limit = hybridCandidates(wanted);
     const [byVector, byKeyword] = await Promise.all([nearest(limit), matching(limit)]);
-    const fused = fuseRanks(byVector, byKeyword, hitKey, { ...DEFAULT_FUSION, ...query.fusion }).slice(
-      0,
-      wanted,
-    );
+    // Both rankings run over every candidate either side brought, as each row carries its
+    // distance and keyword rank: a keyword match the vector side did not bring still gets its
+    // place by cosine, so it is not tied with the vector side's best when it is the only match.
+    const candidates = [...new Map([...byVector, ...byKeyword].map((r) => [hitKey(r), r])).values()];
+    const vectorRanking = candidates.sort((a, b) => a.distance - b.distance);
+    const keywordKeys = new Set(byKeyword.map(hitKey));
+    const keywordRanking = byKeyword
+      .concat(byVector.filter((r) => r.keyword_rank !== null && !keywordKeys.has(hitKey(r))))
+      .sort((a, b) => (b.keyword_rank ?? 0) - (a.keyword_rank ?? 0));
+    const fused = fuseRanks(vectorRanking, keywordRanking, hitKey, {
+      ...DEFAULT_FUSION,
+      ...query.fusion,
+    }).slice(0, wanted);
     ranked = fused.map((f) => f.item);
     fusedScores = new Map(fused.map((f) => [f.item, f.fused]));
   } else {
