@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { acceptBatch, searchChunks, writeEmbeddings } from '@embedq/store';
+import { acceptBatch, createPool, searchChunks, writeEmbeddings } from '@embedq/store';
 import { createPrng } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
@@ -186,6 +186,51 @@ describe.skipIf(services === undefined)(
       } finally {
         client.release(true);
       }
+    });
+
+    it('ranks by a sequential scan when asked for exact search: the true nearest, filtered or not', async () => {
+      for (const filter of [undefined, { year: { $gte: 2024 }, lab: { $in: ['b', 'c'] } }]) {
+        const query = unitVector(next);
+        const hits = await searchChunks(db.pool, {
+          vector: query,
+          k: 10,
+          namespaces: ['ns'],
+          filter,
+          exact: true,
+        });
+        const nearest = rows
+          .filter((row) => filter === undefined || matches(filter, row))
+          .sort((a, b) => distance(query, a.vector) - distance(query, b.vector))
+          .slice(0, 10);
+        expect(hits.map((h) => `${h.documentId}/${h.chunkIndex}`)).toEqual(
+          nearest.map((r) => `${r.documentId}/${r.chunkIndex}`),
+        );
+      }
+    });
+
+    it('searches with the HNSW settings createPool gives every connection', async () => {
+      const settings = async (pool: { query: typeof db.pool.query }) =>
+        (
+          await pool.query<{ ef: string; scan: string }>(
+            "SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS scan",
+          )
+        ).rows[0];
+      expect(await settings(db.pool)).toEqual({ ef: '200', scan: 'relaxed_order' });
+      const tuned = createPool({
+        url: db.url,
+        ssl: 'auto',
+        max: 1,
+        applicationName: 'embedq-test',
+        hnswEfSearch: 40,
+      });
+      try {
+        expect(await settings(tuned)).toEqual({ ef: '40', scan: 'relaxed_order' });
+      } finally {
+        await tuned.end();
+      }
+      expect(() =>
+        createPool({ url: db.url, ssl: 'auto', max: 1, applicationName: 'x', hnswEfSearch: 0 }),
+      ).toThrow(RangeError);
     });
 
     it('treats SQL and JSONPath in keys and values as data', async () => {

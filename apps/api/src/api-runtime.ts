@@ -42,6 +42,7 @@ export async function startApi(
     ssl: config.services.databaseSsl,
     max: config.services.databasePoolSize,
     applicationName: 'embedq-api',
+    hnswEfSearch: config.hnswEfSearch,
     // A request never waits on the database longer than this; it answers 503 instead.
     statementTimeoutMs: 15_000,
   });

@@ -28,6 +28,7 @@ describe('apiConfigFromEnv', () => {
         maxSearchK: 100,
       },
       throughputTarget: 500,
+      hnswEfSearch: 200,
       maxPendingChunks: 500_000,
       auth: {
         apiKeys: [{ key: 'client-key-0001', namespaces: '*' }],
@@ -51,6 +52,7 @@ describe('apiConfigFromEnv', () => {
       MAX_CHUNKS_PER_REQUEST: '100',
       MAX_DOCUMENT_BYTES: '1000000',
       THROUGHPUT_TARGET: '250',
+      HNSW_EF_SEARCH: '400',
       LOG_LEVEL: 'debug',
     });
     expect(config.port).toBe(8080);
@@ -59,6 +61,7 @@ describe('apiConfigFromEnv', () => {
     expect(config.limits.maxChunksPerRequest).toBe(100);
     expect(config.limits.maxDocumentBytes).toBe(1_000_000);
     expect(config.throughputTarget).toBe(250);
+    expect(config.hnswEfSearch).toBe(400);
     expect(config.logLevel).toBe('debug');
   });
 

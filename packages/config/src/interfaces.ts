@@ -114,6 +114,11 @@ export interface ApiConfig {
   readonly maxPendingChunks: number;
   /** `THROUGHPUT_TARGET`, default 500 chunks/s across the fleet. */
   readonly throughputTarget: number;
+  /**
+   * `HNSW_EF_SEARCH`, default 200: candidates each HNSW search keeps (pgvector's
+   * hnsw.ef_search). Higher finds more of the true nearest and takes longer.
+   */
+  readonly hnswEfSearch: number;
 }
 
 export interface WorkerConfig {

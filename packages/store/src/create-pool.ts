@@ -14,7 +14,15 @@ export interface PoolOptions {
   readonly statementTimeoutMs?: number | undefined;
   /** Called when an idle connection fails (a restart, a failover); default: ignored. */
   readonly onIdleError?: ((error: Error) => void) | undefined;
+  /** pgvector's hnsw.ef_search for every search on these connections; default DEFAULT_HNSW_EF_SEARCH. */
+  readonly hnswEfSearch?: number | undefined;
 }
+
+/**
+ * Measured at 100k seed chunks (`embedq eval-search`): 100 reaches recall@10 0.95 unfiltered and
+ * 0.93 under a 10% filter; 200 reaches 0.98 and 0.95 for 1-2 ms more per search.
+ */
+export const DEFAULT_HNSW_EF_SEARCH = 200;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
 
@@ -49,6 +57,14 @@ function withoutSslParams(url: string): string {
   return parsed.toString();
 }
 
+function efSearch(value: number | undefined): number {
+  const ef = value ?? DEFAULT_HNSW_EF_SEARCH;
+  // pgvector accepts 1-1000; the value becomes part of a connection option string.
+  if (!Number.isInteger(ef) || ef < 1 || ef > 1_000)
+    throw new RangeError(`hnswEfSearch must be 1-1000, got ${ef}`);
+  return ef;
+}
+
 /** A connection pool with the search settings on every connection. */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -60,7 +76,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     idleTimeoutMillis: 30_000,
     // Filtered searches (a namespace, a document) would otherwise return fewer than k rows when
     // the HNSW candidates fail the filter; pgvector 0.8 keeps scanning instead. Sent at connect.
-    options: '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100',
+    options: `-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=${efSearch(options.hnswEfSearch)}`,
     ...(options.statementTimeoutMs === undefined
       ? {}
       : { statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + 5_000 }),

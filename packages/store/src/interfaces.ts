@@ -137,6 +137,11 @@ export interface SearchQuery {
   readonly documentId?: string | undefined;
   /** A filter tree over metadata and the chunk's fields (search-filter.ts); validated when compiled. */
   readonly filter?: unknown;
+  /**
+   * Rank by an exact (sequential) scan instead of the HNSW index: the true nearest chunks, at the
+   * cost of reading every chunk that passes the filter. For measuring the index's recall.
+   */
+  readonly exact?: boolean | undefined;
 }
 
 /** Where a chunk sits in its source; nulls for chunks posted as they are. */
