@@ -127,6 +127,58 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
     expect(hybrid.body.results[0]).toMatchObject({ chunkIndex: 4, fusedScore: expect.any(Number) });
   });
 
+  it('pages a search by cursor to the same ranking as one page, and ranks exactly on request', async () => {
+    const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
+      namespace: 'paging',
+      documentId: 'doc-p',
+      chunks: TEXTS.map((text) => ({ text })),
+    });
+    await completed(posted.body.batchId);
+    const search = (extra: Record<string, unknown>) =>
+      call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
+        query: 'Which particle was discovered at the LHC?',
+        namespace: 'paging',
+        ...extra,
+      });
+    const ids = (body: { results: { chunkIndex: number }[] }) => body.results.map((r) => r.chunkIndex);
+    const whole = await search({ k: 5 });
+    expect(ids(whole.body)).toHaveLength(5);
+    expect(whole.body.nextCursor).toEqual(expect.any(String));
+
+    const pages: number[][] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await search({ k: 2, ...(cursor === undefined ? {} : { cursor }) });
+      expect(page.status).toBe(200);
+      pages.push(ids(page.body));
+      if (page.body.nextCursor === null) break;
+      cursor = page.body.nextCursor;
+    }
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(ids(whole.body));
+
+    const exact = await search({ k: 5, exact: true });
+    expect(ids(exact.body)).toEqual(ids(whole.body));
+
+    const first = await search({ k: 2 });
+    const otherQuery = await call(fixture.pipeline.baseUrl, 'POST', '/v1/search', {
+      query: 'CRISPR-Cas9 guide',
+      namespace: 'paging',
+      k: 2,
+      cursor: first.body.nextCursor,
+    });
+    expect(otherQuery.status).toBe(400);
+    expect(otherQuery.body.error).toMatchObject({
+      code: 'invalid_cursor',
+      message: expect.stringContaining('another search'),
+    });
+    const otherK = await search({ k: 3, cursor: first.body.nextCursor });
+    expect(otherK.body.error.code).toBe('invalid_cursor');
+    const both = await search({ k: 2, cursor: first.body.nextCursor, offset: 2 });
+    expect(both.status).toBe(400);
+    expect(both.body.error.code).toBe('validation_failed');
+  });
+
   it('replaces a document when it is posted again', async () => {
     const first = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
       documentId: 'doc-replace',

@@ -575,6 +575,8 @@ const CASES: Case[] = [
       ['an offset past 1,000', { offset: 1001 }],
       ['a negative offset', { offset: -1 }],
       ['a minScore that is not a number', { minScore: 'high' }],
+      ['an empty cursor', { cursor: '' }],
+      ['exact that is not a boolean', { exact: 'yes' }],
     ] as const
   ).map(([name, extra]) => ({
     name: `search with ${name}`,
@@ -583,6 +585,21 @@ const CASES: Case[] = [
     body: { query: 'q', ...extra },
     status: 400,
     code: 'validation_failed',
+  })),
+  ...[
+    ['a cursor that is not base64url JSON', 'not a cursor!'],
+    [
+      'a cursor with an offset past 1,000',
+      Buffer.from(JSON.stringify({ o: 1001, f: 'x' })).toString('base64url'),
+    ],
+    ['a cursor of another search', Buffer.from(JSON.stringify({ o: 10, f: 'x' })).toString('base64url')],
+  ].map(([name, cursor]) => ({
+    name: `search with ${name}`,
+    method: 'POST' as const,
+    url: '/v1/search',
+    body: { query: 'q', cursor },
+    status: 400,
+    code: 'invalid_cursor',
   })),
   {
     name: 'hybrid search with no words',

@@ -15,6 +15,7 @@ export const API_ERRORS = {
   metadata_too_large: { status: 400, message: 'metadata is too large' },
   invalid_chunking: { status: 400, message: 'the chunking options are not valid' },
   invalid_filter: { status: 400, message: 'the search filter is not valid' },
+  invalid_cursor: { status: 400, message: 'the search cursor is not valid' },
   too_many_inputs: { status: 400, message: 'too many inputs' },
   unauthorized: { status: 401, message: 'missing or invalid API key' },
   forbidden: { status: 403, message: 'this key may not do that' },

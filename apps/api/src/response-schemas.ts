@@ -273,7 +273,7 @@ export const DOCUMENT_DELETED_RESPONSE = {
 export const SEARCH_RESPONSE = {
   description: 'The best chunks for the query, best first',
   type: 'object',
-  required: ['results'],
+  required: ['results', 'nextCursor'],
   properties: {
     results: {
       type: 'array',
@@ -323,6 +323,12 @@ export const SEARCH_RESPONSE = {
           headingPath: HEADING_PATH,
         },
       },
+    },
+    nextCursor: {
+      type: 'string',
+      nullable: true,
+      description:
+        'Send as `cursor` with the same search for the next page; null when this page is the last (fewer than k hits, or offset 1,000 reached).',
     },
   },
 } as const;

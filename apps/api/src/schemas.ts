@@ -1,5 +1,6 @@
 import { CHUNKING_LIMITS, CONTENT_TYPES } from '@embedq/chunking';
 import type { ApiLimits } from '@embedq/config';
+import { MAX_SEARCH_OFFSET } from './search-cursor.js';
 
 /** JSON schemas of the REST contracts; Fastify validates with them and @fastify/swagger documents them. */
 
@@ -134,9 +135,17 @@ export function searchBody(limits: ApiLimits) {
       offset: {
         type: 'integer',
         minimum: 0,
-        maximum: 1_000,
+        maximum: MAX_SEARCH_OFFSET,
         default: 0,
-        description: 'Hits to skip: the next page is offset + k.',
+        description:
+          "Hits to skip: the next page is offset + k. Or send the previous answer's `nextCursor` as `cursor`.",
+      },
+      cursor: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        description:
+          "The previous page's `nextCursor`, with the same search otherwise: the next page. Not with `offset`.",
       },
       minScore: {
         type: 'number',
@@ -159,6 +168,12 @@ export function searchBody(limits: ApiLimits) {
           vectorWeight: { type: 'number', minimum: 0, maximum: 1_000, default: 1 },
           keywordWeight: { type: 'number', minimum: 0, maximum: 1_000, default: 1 },
         },
+      },
+      exact: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Rank by cosine similarity over every chunk that passes (a sequential scan) instead of the HNSW index: the true nearest, slower on large namespaces. For measuring recall.',
       },
       namespace: NAMESPACE_SCHEMA,
       documentId: DOCUMENT_ID_SCHEMA,

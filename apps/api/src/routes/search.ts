@@ -5,6 +5,12 @@ import type { AppDeps } from '../app-deps.js';
 import { namespaceFor } from '../auth/namespace-scope.js';
 import { BODY_ERRORS, errorResponses, SEARCH_RESPONSE, V1_ERRORS } from '../response-schemas.js';
 import { searchBody } from '../schemas.js';
+import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  MAX_SEARCH_OFFSET,
+  searchFingerprint,
+} from '../search-cursor.js';
 import { checkString } from '../text-checks.js';
 
 interface SearchBody {
@@ -17,6 +23,8 @@ interface SearchBody {
   namespace?: string;
   documentId?: string;
   filter?: Record<string, unknown>;
+  exact: boolean;
+  cursor?: string;
 }
 
 export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -33,8 +41,23 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { query, k, offset, minScore, mode, fusion, documentId, filter } = request.body;
+      const { query, k, minScore, mode, fusion, documentId, filter, exact, cursor } = request.body;
       const namespace = namespaceFor(request.principal, request.body.namespace);
+      const fingerprint = searchFingerprint([
+        namespace,
+        query,
+        mode,
+        k,
+        minScore,
+        fusion,
+        documentId,
+        filter,
+        exact,
+      ]);
+      if (cursor !== undefined && request.body.offset !== 0) {
+        throw new ApiError('validation_failed', 'body.cursor and body.offset: send one of them');
+      }
+      const offset = cursor === undefined ? request.body.offset : decodeSearchCursor(cursor, fingerprint);
       checkString(query, 'body.query');
       if (mode !== 'vector' && query.trim() === '')
         throw new ApiError('empty_text', 'body.query holds no words');
@@ -60,8 +83,14 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         namespaces: [namespace],
         documentId,
         filter,
+        exact,
       });
+      const nextOffset = offset + k;
       return {
+        nextCursor:
+          hits.length === k && nextOffset <= MAX_SEARCH_OFFSET
+            ? encodeSearchCursor(nextOffset, fingerprint)
+            : null,
         results: hits.map((hit) => ({
           documentId: hit.documentId,
           chunkIndex: hit.chunkIndex,
