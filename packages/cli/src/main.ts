@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench.js';
 import { benchRunCommand } from './commands/bench-run.js';
 import { chunkCommand } from './commands/chunk.js';
 import { embedCommand } from './commands/embed.js';
+import { evalSearchCommand } from './commands/eval-search.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   benchCommand,
   benchRunCommand,
   loadCommand,
+  evalSearchCommand,
   migrateCommand,
   reconcileCommand,
 ];
@@ -48,6 +50,7 @@ Examples:
   embedq bench --matrix --peer
   embedq migrate
   embedq load --chunks 10000 --probes 20
+  embedq eval-search --chunks 100000
 
 Exit codes: 0 success, 1 failure, 2 bad usage.
 `;

@@ -13,3 +13,13 @@ export {
   MIN_QUERY_WORDS,
   seedQuery,
 } from './queries.js';
+export {
+  type EvalChunk,
+  evalChunk,
+  identifierQueries,
+  type LabelledQuery,
+  paraphrase,
+  paraphraseQueries,
+  plantedIdentifier,
+  SELECTIVITY_FILTERS,
+} from './search-eval-set.js';

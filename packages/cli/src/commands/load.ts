@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { ApiClient } from '../load/api-client.js';
+import { apiFromEnv, LOCAL_DEV_KEY } from '../load/api-from-env.js';
 import { type LoadResult, runLoad } from '../load/run-load.js';
 import { parseCommandArgs, parseCount } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
 const NAME = 'load';
-/** The key `pnpm start` and docker-compose give the API when API_KEYS is not set. */
-const LOCAL_DEV_KEY = 'local-dev-key';
 
 export const loadHelp = `Usage: embedq load [--chunks N] [--batch-chunks B] [--documents] [--probes P] [--searches N]
                    [--api URL] [--namespace NS] [--concurrency C] [--timeout S] [--keep] [--json FILE]
@@ -65,9 +63,7 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
   }
   const count = (flag: string, value: string | undefined, fallback: number, min = 1) =>
     value === undefined ? fallback : parseCount(NAME, flag, value, min);
-  const vars = context.env.vars;
-  const api = values.api ?? vars.EMBEDQ_API_URL ?? `http://127.0.0.1:${vars.PORT ?? '3000'}`;
-  const client = new ApiClient(api, vars.EMBEDQ_API_KEY ?? LOCAL_DEV_KEY);
+  const { api, client } = apiFromEnv(context.env.vars, values.api);
   const result = await runLoad(client, {
     chunks: count('chunks', values.chunks, 10_000),
     batchChunks: count('batch-chunks', values['batch-chunks'], 500),

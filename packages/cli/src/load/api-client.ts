@@ -13,6 +13,29 @@ export interface BatchProgressBody {
   readonly latencyHistogram: { readonly bounds: readonly number[]; readonly counts: readonly number[] };
 }
 
+/** The parts of GET /v1/documents/:id the eval reads. */
+export interface DocumentPageBody {
+  readonly batchId: string;
+  readonly chunkCount: number;
+  readonly chunks: readonly { readonly index: number; readonly text: string }[];
+}
+
+export interface SearchRequestBody {
+  readonly query: string;
+  readonly namespace: string;
+  readonly k?: number;
+  readonly mode?: 'vector' | 'keyword' | 'hybrid';
+  readonly filter?: Record<string, unknown>;
+  readonly exact?: boolean;
+}
+
+/** The parts of a POST /v1/search hit the eval reads. */
+export interface SearchResultBody {
+  readonly documentId: string;
+  readonly chunkIndex: number;
+  readonly score: number;
+}
+
 export class ApiRequestError extends Error {
   constructor(
     message: string,
@@ -72,7 +95,7 @@ export class ApiClient {
   postBatch(body: {
     namespace: string;
     documentId: string;
-    chunks: { text: string }[];
+    chunks: { text: string; metadata?: Record<string, unknown> }[];
   }): Promise<{ batchId: string; chunkCount: number }> {
     return this.request('POST', '/v1/batches', body);
   }
@@ -83,6 +106,27 @@ export class ApiClient {
     text: string;
   }): Promise<{ batchId: string; chunkCount: number }> {
     return this.request('POST', '/v1/documents', body);
+  }
+
+  /** The first `limit` chunks of a document, or undefined when the namespace has no such document. */
+  async documentPage(
+    namespace: string,
+    documentId: string,
+    limit: number,
+  ): Promise<DocumentPageBody | undefined> {
+    try {
+      return await this.request(
+        'GET',
+        `/v1/documents/${encodeURIComponent(documentId)}?namespace=${encodeURIComponent(namespace)}&limit=${limit}`,
+      );
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  search(body: SearchRequestBody): Promise<{ results: SearchResultBody[] }> {
+    return this.request('POST', '/v1/search', body);
   }
 
   batch(batchId: string): Promise<BatchProgressBody> {
