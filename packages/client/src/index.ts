@@ -1,3 +1,4 @@
+export type { BatchProgressSource } from './batch-progress-source.js';
 export {
   BATCH_ACCEPTED_FIELDS,
   BATCH_FAILURE_REASON_FIELDS,
@@ -21,6 +22,7 @@ export {
   TRUNCATIONS,
   type Truncation,
 } from './batches.js';
+export { CLIENT_VERSION, DEFAULT_MAX_RETRIES, type EmbedqClientOptions } from './client-options.js';
 export {
   CHUNK_STATUSES,
   CHUNKING_OPTIONS_FIELDS,
@@ -55,6 +57,13 @@ export {
   ENCODING_FORMATS,
   type EncodingFormat,
 } from './embeddings.js';
+export {
+  type CallOptions,
+  type DeleteDocumentOptions,
+  EmbedqClient,
+  type GetDocumentOptions,
+  type SubmitOptions,
+} from './embedq-client.js';
 export { EmbedqError } from './embedq-error.js';
 export {
   type ClientErrorCode,
@@ -63,7 +72,9 @@ export {
   type ServerErrorCode,
 } from './error-codes.js';
 export type { FieldList, OptionalKeys, RequiredKeys } from './field-list.js';
+export type { Fetch } from './http-transport.js';
 export type { Metadata } from './metadata.js';
+export { POLL_INTERVALS_MS } from './polling-progress-source.js';
 export {
   SEARCH_FUSION_FIELDS,
   SEARCH_HIT_FIELDS,
@@ -77,3 +88,4 @@ export {
   type SearchResponse,
 } from './search.js';
 export type { FieldOperators, FilterScalar, SearchFilter } from './search-filter.js';
+export type { WaitForBatchOptions } from './wait-for-batch.js';

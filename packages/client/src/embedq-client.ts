@@ -1,0 +1,150 @@
+import type { BatchProgressSource } from './batch-progress-source.js';
+import type { BatchAccepted, BatchProgress, SubmitBatchRequest } from './batches.js';
+import { type EmbedqClientOptions, resolveClientOptions } from './client-options.js';
+import type {
+  DocumentAccepted,
+  DocumentDeleted,
+  DocumentDeleteQuery,
+  DocumentPage,
+  DocumentPageQuery,
+  SubmitDocumentRequest,
+} from './documents.js';
+import type { EmbeddingsRequest, EmbeddingsResponse, EncodingFormat } from './embeddings.js';
+import { HttpTransport, pathSegment } from './http-transport.js';
+import { pollingProgressSource } from './polling-progress-source.js';
+import type { SearchRequest, SearchResponse } from './search.js';
+import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
+
+export interface CallOptions {
+  /** Aborts the call, its retries and its waits: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface SubmitOptions extends CallOptions {
+  /**
+   * Sent as the Idempotency-Key header: a request sent again with the same key (and body) gets
+   * the first answer and enqueues nothing. Default: a random UUID, one per call, the same for
+   * every retry of it.
+   */
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface GetDocumentOptions extends CallOptions, DocumentPageQuery {}
+
+export interface DeleteDocumentOptions extends CallOptions, DocumentDeleteQuery {}
+
+/**
+ * The embedq REST API. Every method rejects with an EmbedqError when the server refuses or cannot
+ * be reached (after the retries: 429 and 503 always, network failures for the calls that are
+ * safe to repeat, which here is all of them), or with the signal's reason when aborted.
+ */
+export class EmbedqClient {
+  readonly #transport: HttpTransport;
+  readonly #progress: BatchProgressSource;
+
+  constructor(options: EmbedqClientOptions) {
+    this.#transport = new HttpTransport(resolveClientOptions(options));
+    this.#progress = pollingProgressSource((batchId, { signal }) => this.getBatch(batchId, { signal }));
+  }
+
+  /** POST /v1/batches: stores a document's chunks and enqueues their embedding. */
+  submitBatch(body: SubmitBatchRequest, options: SubmitOptions = {}): Promise<BatchAccepted> {
+    return this.#submit('/v1/batches', body, options);
+  }
+
+  /** POST /v1/documents: the server splits the text into chunks, stores and enqueues them. */
+  submitDocument(body: SubmitDocumentRequest, options: SubmitOptions = {}): Promise<DocumentAccepted> {
+    return this.#submit('/v1/documents', body, options);
+  }
+
+  /** GET /v1/batches/:id: the batch's progress now. */
+  async getBatch(batchId: string, options: CallOptions = {}): Promise<BatchProgress> {
+    return this.#transport.request({
+      method: 'GET',
+      path: `/v1/batches/${pathSegment(batchId, 'batchId')}`,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Polls the batch until it is final (`completed`, `failed`, `replaced`, `deleted`), 250 ms
+   * apart at first, then up to 2 s; resolves with the final answer.
+   */
+  async waitForBatch(batchId: string, options: WaitForBatchOptions = {}): Promise<BatchProgress> {
+    pathSegment(batchId, 'batchId');
+    return waitForBatch(this.#progress, batchId, options);
+  }
+
+  /** POST /v1/search: the chunks nearest the query, best first, one page of them. */
+  async search(body: SearchRequest, options: CallOptions = {}): Promise<SearchResponse> {
+    // A search changes nothing: safe to send again.
+    return this.#transport.request({
+      method: 'POST',
+      path: '/v1/search',
+      body,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** POST /v1/embeddings (OpenAI-compatible): vectors now, for queries and small inputs. */
+  async embed<Format extends EncodingFormat = 'float'>(
+    body: EmbeddingsRequest<Format>,
+    options: CallOptions = {},
+  ): Promise<EmbeddingsResponse<Format>> {
+    return this.#transport.request({
+      method: 'POST',
+      path: '/v1/embeddings',
+      body,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** GET /v1/documents/:id: a page of the document's chunks; follow `nextAfter` for the next. */
+  async getDocument(documentId: string, options: GetDocumentOptions = {}): Promise<DocumentPage> {
+    return this.#transport.request({
+      method: 'GET',
+      path: `/v1/documents/${pathSegment(documentId, 'documentId')}`,
+      query: { namespace: options.namespace, limit: options.limit, after: options.after },
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** DELETE /v1/documents/:id: its chunks and vectors. A second delete is `not_found`. */
+  async deleteDocument(documentId: string, options: DeleteDocumentOptions = {}): Promise<DocumentDeleted> {
+    return this.#transport.request({
+      method: 'DELETE',
+      path: `/v1/documents/${pathSegment(documentId, 'documentId')}`,
+      query: { namespace: options.namespace },
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  async #submit<T>(path: string, body: unknown, options: SubmitOptions): Promise<T> {
+    // Generated once, before the first attempt: every retry carries it, so the server enqueues once.
+    const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
+    if (typeof idempotencyKey !== 'string' || idempotencyKey === '') {
+      throw new TypeError('idempotencyKey must be a non-empty string');
+    }
+    return this.#transport.request({
+      method: 'POST',
+      path,
+      body,
+      idempotencyKey,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+}
+
+function newIdempotencyKey(): string {
+  if (typeof globalThis.crypto?.randomUUID !== 'function') {
+    // Browsers give randomUUID to secure contexts (https) only.
+    throw new TypeError('crypto.randomUUID is not available here: pass an idempotencyKey');
+  }
+  return globalThis.crypto.randomUUID();
+}
