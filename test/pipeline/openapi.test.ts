@@ -271,6 +271,7 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       'GET /healthz',
       'GET /readyz',
       'GET /v1/batches/{id}',
+      'GET /v1/batches/{id}/events',
       'GET /v1/documents/{id}',
       'POST /v1/batches',
       'POST /v1/documents',
@@ -283,7 +284,7 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       for (const [status, response] of responses) {
         expect(response.description, `${label} ${status} is described`).not.toBe('Default Response');
         expect(
-          response.content?.['application/json']?.schema,
+          response.content?.['application/json']?.schema ?? response.content?.['text/event-stream']?.schema,
           `${label} ${status} has a schema`,
         ).toBeDefined();
       }
@@ -469,6 +470,23 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
     expect(progress.body.latencyHistogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(
       progress.body.embedded,
     );
+
+    // The batch's event stream: declared as text/event-stream; its final event is the GET answer.
+    const events = await fetch(`${api.baseUrl}/v1/batches/${batches.body.batchId}/events`, {
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+    });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const declaredStream = openapi.paths['/v1/batches/{id}/events'].get.responses['200'].content;
+    expect(Object.keys(declaredStream)).toEqual(['text/event-stream']);
+    const final = (await events.text()).trim().split('\n');
+    expect(final[0]).toBe('event: completed');
+    const finalData = JSON.parse((final[2] as string).slice('data: '.length));
+    expect(finalData).toEqual(progress.body);
+    const progressSchema =
+      openapi.paths['/v1/batches/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(violations(progressSchema, finalData)).toEqual([]);
+    exercised.add('GET /v1/batches/{id}/events 200');
 
     const document = {
       namespace: 'docs',
@@ -677,7 +695,7 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
         Object.entries(operation.responses as Record<string, Json>)
           .filter(
             ([status, response]) =>
-              /^2/.test(status) || !response.content['application/json'].schema.properties.error,
+              /^2/.test(status) || !response.content['application/json']?.schema.properties.error,
           )
           .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
       ),

@@ -1,6 +1,6 @@
 import type { ApiConfig } from '@embedq/config';
 import { createEmbedder, type Embedder, logInferenceThreadEvents } from '@embedq/embedder';
-import { JobProducer } from '@embedq/queue';
+import { BatchEventFeed, JobProducer } from '@embedq/queue';
 import { createPool } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
@@ -51,7 +51,12 @@ export async function startApi(
     tlsVerify: config.services.redisTlsVerify,
     prefix: config.services.queuePrefix,
   });
-  const app = await buildApp({ config, pool, producer, embedder }, options);
+  const batchEvents = new BatchEventFeed({
+    url: config.services.redisUrl,
+    tlsVerify: config.services.redisTlsVerify,
+    prefix: config.services.queuePrefix,
+  });
+  const app = await buildApp({ config, pool, producer, embedder, batchEvents }, options);
   log = app.log;
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;
@@ -61,6 +66,7 @@ export async function startApi(
     close: () => {
       closing ??= (async () => {
         await app.close();
+        await batchEvents.close();
         await producer.close();
         await pool.end();
         if (options.embedder === undefined) await embedder.close();

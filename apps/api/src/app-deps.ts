@@ -1,6 +1,6 @@
 import type { ApiConfig } from '@embedq/config';
 import type { Embedder } from '@embedq/embedder';
-import type { JobProducer } from '@embedq/queue';
+import type { BatchEventFeed, JobProducer } from '@embedq/queue';
 import type pg from 'pg';
 
 /** What the routes need; main.ts builds them from the environment, tests from their own services. */
@@ -9,4 +9,6 @@ export interface AppDeps {
   readonly pool: pg.Pool;
   readonly producer: JobProducer;
   readonly embedder: Embedder;
+  /** Job events from Redis for the batches' event streams. */
+  readonly batchEvents: BatchEventFeed;
 }

@@ -9,6 +9,7 @@ import { KeyRegistry } from './auth/key-registry.js';
 import { ChunkIntake } from './chunk-intake.js';
 import { sendError } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { batchEventRoutes } from './routes/batch-events.js';
 import { batchRoutes } from './routes/batches.js';
 import { documentRoutes } from './routes/documents.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // One intake, so both routes share one backlog count.
   const intake = new ChunkIntake(deps);
   batchRoutes(app, deps, intake);
+  batchEventRoutes(app, deps);
   documentRoutes(app, deps, intake);
   searchRoutes(app, deps);
   embeddingsRoutes(app, deps);

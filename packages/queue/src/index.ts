@@ -1,3 +1,4 @@
+export { BatchEventFeed, type BatchEventListener } from './batch-event-feed.js';
 export { MalformedJobError } from './errors.js';
 export { forEachLimit } from './for-each-limit.js';
 export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';

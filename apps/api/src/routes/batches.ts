@@ -1,10 +1,11 @@
 import { splitDocument } from '@embedq/chunking';
 import { MAX_TEXT_WORD_PIECES } from '@embedq/embedder';
-import { batchProgress, type NewChunk } from '@embedq/store';
+import type { NewChunk } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
-import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
+import { namespaceFor } from '../auth/namespace-scope.js';
+import { readBatchProgressBody } from '../batch-progress-body.js';
 import type { ChunkIntake } from '../chunk-intake.js';
 import {
   BATCH_ACCEPTED_RESPONSE,
@@ -23,8 +24,6 @@ interface PostBatchBody {
   truncation: TruncationMode;
   chunks: { text: string; metadata?: Record<string, unknown> }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIntake): void {
   const { config, pool, embedder } = deps;
@@ -91,32 +90,9 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIn
     },
     async (request) => {
       const { id } = request.params;
-      // A batch in a namespace the key may not read is as unknown as one that does not exist.
-      const progress = UUID.test(id)
-        ? await batchProgress(pool, id, allowedNamespaces(request.principal), {
-            windowWordPieces: MAX_TEXT_WORD_PIECES,
-          })
-        : undefined;
-      if (progress === undefined) throw new ApiError('not_found', `no batch ${id}`);
-      return {
-        batchId: progress.batchId,
-        namespace: progress.namespace,
-        documentId: progress.documentId,
-        kind: progress.kind,
-        status: progress.status,
-        total: progress.total,
-        embedded: progress.embedded,
-        failed: progress.failed,
-        pending: progress.pending,
-        reused: progress.reused,
-        truncatedChunks: progress.truncated,
-        enqueuedAt: progress.enqueuedAt.toISOString(),
-        completedAt: progress.completedAt?.toISOString() ?? null,
-        chunksPerSec: Math.round(progress.chunksPerSec * 10) / 10,
-        latencySeconds: progress.latencySeconds,
-        latencyHistogram: progress.latencyHistogram,
-        errors: progress.errors,
-      };
+      const body = await readBatchProgressBody(pool, id, request.principal);
+      if (body === undefined) throw new ApiError('not_found', `no batch ${id}`);
+      return body;
     },
   );
 }

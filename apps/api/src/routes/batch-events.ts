@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error.js';
+import type { AppDeps } from '../app-deps.js';
+import { BatchEventStream } from '../batch-event-stream.js';
+import { readBatchProgressBody } from '../batch-progress-body.js';
+import { errorResponses, V1_ERRORS } from '../response-schemas.js';
+import { BATCH_ID_PARAMS } from '../schemas.js';
+
+const TIMING = { minIntervalMs: 250, pollMs: 5_000, heartbeatMs: 15_000 } as const;
+
+export function batchEventRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const open = new Set<BatchEventStream>();
+  // Open streams would keep the server from closing: they end first, and clients reconnect
+  // (with Last-Event-ID) to another process.
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.end();
+  });
+
+  app.get<{ Params: { id: string }; Headers: { 'last-event-id'?: string } }>(
+    '/v1/batches/:id/events',
+    {
+      schema: {
+        summary: "A batch's progress as server-sent events, until it is complete",
+        description:
+          'text/event-stream: `progress` events ({ batchId, status, total, embedded, failed, pending }, at most 4 a second, when the counts move), then one `completed`, `failed`, `replaced` or `deleted` event with the whole GET /v1/batches/:id answer, then the stream ends. Event ids count the chunks done; reconnect with Last-Event-ID to skip what was seen.',
+        params: BATCH_ID_PARAMS,
+        response: {
+          200: {
+            description: 'Server-sent events until the batch is final',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          ...errorResponses(...V1_ERRORS, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const read = () => readBatchProgressBody(deps.pool, id, request.principal);
+      const first = await read();
+      if (first === undefined) throw new ApiError('not_found', `no batch ${id}`);
+      reply.hijack();
+      // The stream lives as long as the batch takes; the idle timeout is for requests.
+      request.raw.socket.setTimeout(0);
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const stream = new BatchEventStream(reply.raw, {
+        read,
+        subscribe: (onEvent) => deps.batchEvents.subscribe(id, onEvent),
+        lastEventId: request.headers['last-event-id'],
+        ...TIMING,
+        onError: (error) =>
+          request.log.warn({ err: error, batchId: id }, 'batch event stream: progress read failed'),
+      });
+      open.add(stream);
+      reply.raw.on('close', () => open.delete(stream));
+      stream.start(first);
+    },
+  );
+}
