@@ -4,6 +4,25 @@ import type { BatchProgressBody } from './batch-progress-body.js';
 /** Statuses after which a batch changes no more: the stream says so and ends. */
 const FINAL = new Set(['completed', 'failed', 'replaced', 'deleted']);
 
+/**
+ * The event text of a progress read. The streams of a batch share their reads, so a read's text
+ * is built once for all of them (a thousand streams: one JSON.stringify, not a thousand).
+ */
+const encoded = new WeakMap<BatchProgressBody, string>();
+
+function encodeEvent(progress: BatchProgressBody, id: string): string {
+  let text = encoded.get(progress);
+  if (text === undefined) {
+    const { batchId, status, total, embedded, failed, pending } = progress;
+    const [name, data] = FINAL.has(status)
+      ? [status, progress]
+      : ['progress', { batchId, status, total, embedded, failed, pending }];
+    text = `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+    encoded.set(progress, text);
+  }
+  return text;
+}
+
 export interface BatchEventStreamOptions {
   /** Reads the batch's progress now; undefined when it is gone. */
   readonly read: () => Promise<BatchProgressBody | undefined>;
@@ -102,19 +121,11 @@ export class BatchEventStream {
 
   #publish(progress: BatchProgressBody): void {
     const id = String(progress.embedded + progress.failed);
-    if (FINAL.has(progress.status)) {
-      this.#event(progress.status, id, progress);
-      this.end();
-      return;
-    }
-    if (id === this.#lastId) return;
+    const final = FINAL.has(progress.status);
+    if (!final && id === this.#lastId) return;
     this.#lastId = id;
-    const { batchId, status, total, embedded, failed, pending } = progress;
-    this.#event('progress', id, { batchId, status, total, embedded, failed, pending });
-  }
-
-  #event(name: string, id: string, data: unknown): void {
-    this.#write(`event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.#write(encodeEvent(progress, id));
+    if (final) this.end();
   }
 
   #write(text: string): void {

@@ -1,7 +1,5 @@
 import { MAX_TEXT_WORD_PIECES } from '@embedq/embedder';
 import { batchProgress, type Queryable } from '@embedq/store';
-import type { Principal } from './auth/key-registry.js';
-import { allowedNamespaces } from './auth/namespace-scope.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,11 +7,11 @@ export type BatchProgressBody = NonNullable<Awaited<ReturnType<typeof readBatchP
 
 /**
  * A batch's progress as `GET /v1/batches/:id` answers it, or undefined when there is no such
- * batch in a namespace the key may read (a foreign batch is as unknown as a missing one).
+ * batch in the given namespaces (a foreign batch is as unknown as a missing one).
  */
-export async function readBatchProgressBody(db: Queryable, id: string, principal: Principal | undefined) {
+export async function readBatchProgressBody(db: Queryable, id: string, namespaces: readonly string[] | '*') {
   if (!UUID.test(id)) return undefined;
-  const progress = await batchProgress(db, id, allowedNamespaces(principal), {
+  const progress = await batchProgress(db, id, namespaces, {
     windowWordPieces: MAX_TEXT_WORD_PIECES,
   });
   if (progress === undefined) return undefined;

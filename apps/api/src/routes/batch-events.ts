@@ -1,15 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { allowedNamespaces } from '../auth/namespace-scope.js';
 import { BatchEventStream } from '../batch-event-stream.js';
-import { readBatchProgressBody } from '../batch-progress-body.js';
+import { type BatchProgressBody, readBatchProgressBody } from '../batch-progress-body.js';
 import { errorResponses, V1_ERRORS } from '../response-schemas.js';
 import { BATCH_ID_PARAMS } from '../schemas.js';
 
 const TIMING = { minIntervalMs: 250, pollMs: 5_000, heartbeatMs: 15_000 } as const;
+/** A progress read this recent answers every stream of the batch that asks. */
+const SHARED_READ_MS = 100;
 
 export function batchEventRoutes(app: FastifyInstance, deps: AppDeps): void {
   const open = new Set<BatchEventStream>();
+  // Every stream of a batch is told of the same job events at once: they share one read, so a
+  // thousand streams of a batch cost one query per event, not a thousand.
+  const reads = new Map<
+    string,
+    { readonly at: number; readonly progress: Promise<BatchProgressBody | undefined> }
+  >();
+  const sharedRead = (id: string, namespace: string) => {
+    const now = Date.now();
+    const recent = reads.get(id);
+    if (recent !== undefined && now - recent.at < SHARED_READ_MS) return recent.progress;
+    const progress = readBatchProgressBody(deps.pool, id, [namespace]);
+    reads.set(id, { at: now, progress });
+    // Forgotten once stale, so the map holds only batches being read now.
+    const forget = () => {
+      setTimeout(() => {
+        if (reads.get(id)?.progress === progress) reads.delete(id);
+      }, SHARED_READ_MS).unref();
+    };
+    progress.then(forget, forget);
+    return progress;
+  };
   // Open streams would keep the server from closing: they end first, and clients reconnect
   // (with Last-Event-ID) to another process.
   app.addHook('preClose', async () => {
@@ -35,9 +59,10 @@ export function batchEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const read = () => readBatchProgressBody(deps.pool, id, request.principal);
-      const first = await read();
+      const first = await readBatchProgressBody(deps.pool, id, allowedNamespaces(request.principal));
       if (first === undefined) throw new ApiError('not_found', `no batch ${id}`);
+      // The key may read the batch's namespace, which never changes: later reads share.
+      const read = () => sharedRead(id, first.namespace);
       reply.hijack();
       // The stream lives as long as the batch takes; the idle timeout is for requests.
       request.raw.socket.setTimeout(0);

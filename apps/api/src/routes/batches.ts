@@ -4,7 +4,7 @@ import type { NewChunk } from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
-import { namespaceFor } from '../auth/namespace-scope.js';
+import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
 import { readBatchProgressBody } from '../batch-progress-body.js';
 import type { ChunkIntake } from '../chunk-intake.js';
 import {
@@ -90,7 +90,7 @@ export function batchRoutes(app: FastifyInstance, deps: AppDeps, intake: ChunkIn
     },
     async (request) => {
       const { id } = request.params;
-      const body = await readBatchProgressBody(pool, id, request.principal);
+      const body = await readBatchProgressBody(pool, id, allowedNamespaces(request.principal));
       if (body === undefined) throw new ApiError('not_found', `no batch ${id}`);
       return body;
     },
