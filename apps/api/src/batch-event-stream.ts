@@ -13,11 +13,8 @@ const encoded = new WeakMap<BatchProgressBody, string>();
 function encodeEvent(progress: BatchProgressBody, id: string): string {
   let text = encoded.get(progress);
   if (text === undefined) {
-    const { batchId, status, total, embedded, failed, pending } = progress;
-    const [name, data] = FINAL.has(status)
-      ? [status, progress]
-      : ['progress', { batchId, status, total, embedded, failed, pending }];
-    text = `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`;
+    const name = FINAL.has(progress.status) ? progress.status : 'progress';
+    text = `event: ${name}\nid: ${id}\ndata: ${JSON.stringify(progress)}\n\n`;
     encoded.set(progress, text);
   }
   return text;
@@ -42,7 +39,7 @@ export interface BatchEventStreamOptions {
 /**
  * One client's `text/event-stream` of a batch: `progress` events while its chunks are embedded
  * (at most one per `minIntervalMs`, only when the counts moved), then one `completed`, `failed`,
- * `replaced` or `deleted` event with the batch's whole progress, then the end. Each event's id is
+ * `replaced` or `deleted` event, each with the batch's GET /v1/batches/:id answer, then the end. Each event's id is
  * the number of chunks done (embedded + failed), so a client that reconnects with Last-Event-ID
  * gets no repeat of the progress it saw. Reads come from PostgreSQL; job events only say when.
  */

@@ -46,7 +46,7 @@ export function batchEventRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         summary: "A batch's progress as server-sent events, until it is complete",
         description:
-          'text/event-stream: `progress` events ({ batchId, status, total, embedded, failed, pending }, at most 4 a second, when the counts move), then one `completed`, `failed`, `replaced` or `deleted` event with the whole GET /v1/batches/:id answer, then the stream ends. Event ids count the chunks done; reconnect with Last-Event-ID to skip what was seen.',
+          'text/event-stream: `progress` events (at most 4 a second, when the counts move), then one `completed`, `failed`, `replaced` or `deleted` event, each with the GET /v1/batches/:id answer as its data, then the stream ends. Event ids count the chunks done; reconnect with Last-Event-ID to skip what was seen.',
         params: BATCH_ID_PARAMS,
         response: {
           200: {
