@@ -41,7 +41,8 @@ async function follow(batchId) {
       final = { at: Date.now(), data: JSON.parse(block.split('\n')[2].slice('data: '.length)) };
     }
   }
-  if (final === undefined) console.error(`no completed event for ${batchId}: ${JSON.stringify(text.slice(-600))}`);
+  if (final === undefined)
+    console.error(`no completed event for ${batchId}: ${JSON.stringify(text.slice(-600))}`);
   return final;
 }
 

@@ -87,12 +87,40 @@ function listedFields(list: { readonly required: readonly string[]; readonly opt
 
 describe.skipIf(services === undefined)('@embedq/client against the pipeline', () => {
   const fixture = usePipeline(services);
-  const client = (options: { apiKey?: string; fetch?: Fetch } = {}) =>
+  const client = (options: { apiKey?: string; fetch?: Fetch; eventStreams?: boolean } = {}) =>
     new EmbedqClient({
       baseUrl: fixture.pipeline.baseUrl,
       apiKey: options.apiKey ?? TEST_API_KEY,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.eventStreams === undefined ? {} : { eventStreams: options.eventStreams }),
     });
+
+  it("waits on the batch's event stream, and polls only when told to", async () => {
+    for (const eventStreams of [true, false]) {
+      const requests: string[] = [];
+      const watched = client({
+        eventStreams,
+        fetch: (url, init) => {
+          requests.push(`${init.method ?? 'GET'} ${new URL(url).pathname}`);
+          return globalThis.fetch(url, init);
+        },
+      });
+      const accepted = await watched.submitBatch({
+        namespace: 'client-events',
+        documentId: `events-${eventStreams}`,
+        chunks: PAPERS.map((text) => ({ text: `${text} (${eventStreams})` })),
+      });
+      const final = await watched.waitForBatch(accepted.batchId, { timeoutMs: 60_000 });
+      expect(final).toMatchObject({ status: 'completed', embedded: PAPERS.length });
+      const path = `/v1/batches/${accepted.batchId}`;
+      if (eventStreams) {
+        expect(requests).toEqual(['POST /v1/batches', `GET ${path}/events`]);
+      } else {
+        expect(requests.slice(0, 2)).toEqual(['POST /v1/batches', `GET ${path}`]);
+        expect(requests).not.toContain(`GET ${path}/events`);
+      }
+    }
+  });
 
   it('submits a batch and waits for it, telling onProgress each answer, to completed', async () => {
     const embedq = client();

@@ -44,6 +44,10 @@ describe('resolveClientOptions', () => {
     expect(options.baseUrl.href).toBe('https://example.com/embedq/');
     expect(options.maxRetries).toBe(DEFAULT_MAX_RETRIES);
     expect(options.userAgent).toBe(`embedq-client/${CLIENT_VERSION}`);
+    expect(options.eventStreams).toBe(true);
+    expect(resolveClientOptions({ baseUrl: 'http://h', apiKey: 'k', eventStreams: false }).eventStreams).toBe(
+      false,
+    );
     expect(
       resolveClientOptions({ baseUrl: new URL('http://127.0.0.1:3000'), apiKey: 'k' }).baseUrl.href,
     ).toBe('http://127.0.0.1:3000/');

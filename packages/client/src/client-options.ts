@@ -16,6 +16,11 @@ export interface EmbedqClientOptions {
   readonly maxRetries?: number | undefined;
   /** Default `embedq-client/<version>`. */
   readonly userAgent?: string | undefined;
+  /**
+   * waitForBatch follows the server's event stream of the batch (default true); false: it polls
+   * GET /v1/batches/:id, as it does anyway where streams cannot be had.
+   */
+  readonly eventStreams?: boolean | undefined;
 }
 
 export interface ResolvedClientOptions {
@@ -25,6 +30,7 @@ export interface ResolvedClientOptions {
   readonly fetch: Fetch;
   readonly maxRetries: number;
   readonly userAgent: string;
+  readonly eventStreams: boolean;
 }
 
 /** The options with their defaults; throws a TypeError or RangeError naming the option that is wrong. */
@@ -46,12 +52,14 @@ export function resolveClientOptions(options: EmbedqClientOptions): ResolvedClie
   if (typeof userAgent !== 'string' || userAgent === '') {
     throw new TypeError('EmbedqClient: userAgent must be a non-empty string');
   }
+  const { eventStreams = true } = options;
+  if (typeof eventStreams !== 'boolean') throw new TypeError('EmbedqClient: eventStreams must be a boolean');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError('EmbedqClient: fetch must be a function');
   }
   // Looked up at each call, not bound now: a fetch installed or replaced later is the one used.
   const fetch: Fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
-  return { baseUrl: parseBaseUrl(options.baseUrl), apiKey, fetch, maxRetries, userAgent };
+  return { baseUrl: parseBaseUrl(options.baseUrl), apiKey, fetch, maxRetries, userAgent, eventStreams };
 }
 
 function parseBaseUrl(baseUrl: unknown): URL {

@@ -10,6 +10,7 @@ import type {
   SubmitDocumentRequest,
 } from './documents.js';
 import type { EmbeddingsRequest, EmbeddingsResponse, EncodingFormat } from './embeddings.js';
+import { eventStreamProgressSource } from './event-stream-progress-source.js';
 import { HttpTransport, pathSegment } from './http-transport.js';
 import { pollingProgressSource } from './polling-progress-source.js';
 import type { SearchRequest, SearchResponse } from './search.js';
@@ -43,8 +44,11 @@ export class EmbedqClient {
   readonly #progress: BatchProgressSource;
 
   constructor(options: EmbedqClientOptions) {
-    this.#transport = new HttpTransport(resolveClientOptions(options));
-    this.#progress = pollingProgressSource((batchId, { signal }) => this.getBatch(batchId, { signal }));
+    const resolved = resolveClientOptions(options);
+    this.#transport = new HttpTransport(resolved);
+    // The server's event stream when it can be had, polling GET /v1/batches/:id otherwise.
+    const polling = pollingProgressSource((batchId, { signal }) => this.getBatch(batchId, { signal }));
+    this.#progress = resolved.eventStreams ? eventStreamProgressSource(resolved, polling) : polling;
   }
 
   /** POST /v1/batches: stores a document's chunks and enqueues their embedding. */

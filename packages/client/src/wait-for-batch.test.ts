@@ -7,7 +7,13 @@ import { apiError, fakeFetch, hangingUntilAborted, json, type Responder } from '
 
 function clientWith(...responders: Responder[]) {
   const fake = fakeFetch(...responders);
-  const client = new EmbedqClient({ baseUrl: 'http://api.test', apiKey: 'k', fetch: fake.fetch });
+  // Polling alone: the event stream has tests of its own.
+  const client = new EmbedqClient({
+    baseUrl: 'http://api.test',
+    apiKey: 'k',
+    fetch: fake.fetch,
+    eventStreams: false,
+  });
   return { client, requests: fake.requests };
 }
 
