@@ -3,10 +3,18 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isQueryReadTimeout, withClient } from './with-client.js';
 
-/** A pool handing out one client that records what it was released with. */
-function fakePool(): { pool: pg.Pool; client: EventEmitter; released: unknown[] } {
+/**
+ * A pool handing out one client that records what it was released with; its `connection` emits
+ * the server's messages, as pg's does.
+ */
+function fakePool(): {
+  pool: pg.Pool;
+  client: EventEmitter & { connection: EventEmitter };
+  released: unknown[];
+} {
   const released: unknown[] = [];
   const client = Object.assign(new EventEmitter(), {
+    connection: new EventEmitter(),
     release: (error?: unknown) => {
       released.push(error);
     },
@@ -47,6 +55,19 @@ describe('withClient', () => {
     });
     expect(released).toEqual([dropped]);
     expect(client.listenerCount('error')).toBe(0);
+  });
+
+  it('destroys a client the server answered with a FATAL error, and keeps one after an ERROR', async () => {
+    const { pool, client, released } = fakePool();
+    await withClient(pool, async () => {
+      client.connection.emit('errorMessage', { severity: 'ERROR', code: '23505' });
+    });
+    await withClient(pool, async () => {
+      client.connection.emit('errorMessage', { severity: 'FATAL', code: '57P01' });
+    });
+    expect(released[0]).toBeUndefined();
+    expect(released[1]).toEqual(new Error('the server ended this connection'));
+    expect(client.connection.listenerCount('errorMessage')).toBe(0);
   });
 });
 
