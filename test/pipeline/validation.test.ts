@@ -46,6 +46,14 @@ const doc = (extra: Record<string, unknown> = {}) => ({
 });
 
 const CASES: Case[] = [
+  {
+    name: 'batch: the documentId ..',
+    method: 'POST',
+    url: '/v1/batches',
+    body: batch([chunk('a')], { documentId: '..' }),
+    status: 400,
+    code: 'validation_failed',
+  },
   // POST /v1/documents
   ...(
     [
@@ -76,6 +84,8 @@ const CASES: Case[] = [
       ['metadata over its limit', doc({ metadata: { note: 'n'.repeat(80) } }), 400, 'metadata_too_large'],
       ['metadata not an object', doc({ metadata: 'x' }), 400, 'validation_failed'],
       ['no text', { documentId: 'doc' }, 400, 'validation_failed'],
+      ['the documentId .', doc({ documentId: '.' }), 400, 'validation_failed'],
+      ['the documentId .. (no URL can address it)', doc({ documentId: '..' }), 400, 'validation_failed'],
     ] as const
   ).map(([name, body, status, code]) => ({
     name: `document: ${name}`,

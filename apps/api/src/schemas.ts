@@ -12,7 +12,13 @@ export const NAMESPACE_SCHEMA = {
   description: "Scopes documents; default: the API key's only namespace, else 'default'.",
 } as const;
 
-export const DOCUMENT_ID_SCHEMA = { type: 'string', minLength: 1, maxLength: 512 } as const;
+/** Not `.` or `..`: URLs resolve those away, so GET and DELETE /v1/documents/:id could never reach them. */
+export const DOCUMENT_ID_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 512,
+  not: { enum: ['.', '..'] },
+} as const;
 
 /** What to do with a text longer than the model's window (254 word pieces). */
 export type TruncationMode = 'truncate' | 'error' | 'split';
