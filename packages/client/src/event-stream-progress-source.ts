@@ -2,7 +2,7 @@ import type { BatchProgressSource } from './batch-progress-source.js';
 import { type BatchProgress, FINAL_BATCH_STATUSES } from './batches.js';
 import type { ResolvedClientOptions } from './client-options.js';
 import { readEventStream } from './event-stream.js';
-import { pathSegment } from './http-transport.js';
+import { apiHeaders, pathSegment } from './http-transport.js';
 
 /** Reconnections (with Last-Event-ID) after a stream ends before its batch is final. */
 const RECONNECTS = 3;
@@ -28,9 +28,7 @@ export function eventStreamProgressSource(
           response = await options.fetch(url, {
             method: 'GET',
             headers: {
-              accept: 'text/event-stream',
-              authorization: `Bearer ${options.apiKey}`,
-              'user-agent': options.userAgent,
+              ...apiHeaders(options, 'text/event-stream'),
               ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
             },
             signal,

@@ -109,11 +109,7 @@ export class HttpTransport {
   }
 
   private initOf(request: HttpRequest): RequestInit {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${this.options.apiKey}`,
-      'user-agent': this.options.userAgent,
-    };
+    const headers = apiHeaders(this.options, 'application/json');
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     return {
@@ -123,6 +119,11 @@ export class HttpTransport {
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     };
   }
+}
+
+/** The headers every request to the API carries: what it accepts, the bearer key, the User-Agent. */
+export function apiHeaders(options: ResolvedClientOptions, accept: string): Record<string, string> {
+  return { accept, authorization: `Bearer ${options.apiKey}`, 'user-agent': options.userAgent };
 }
 
 /**
