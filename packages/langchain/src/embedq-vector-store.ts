@@ -1,11 +1,4 @@
-import type {
-  BatchProgress,
-  ChunkingOptions,
-  ContentType,
-  EmbedqClient,
-  SearchFilter,
-  SearchRequest,
-} from '@embedq/client';
+import type { ChunkingOptions, ContentType, EmbedqClient, SearchFilter, SearchRequest } from '@embedq/client';
 import type { Callbacks } from '@langchain/core/callbacks/manager';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -128,10 +121,7 @@ export class EmbedqVectorStore extends VectorStore {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     for (const batchId of submitted.batchIds) {
       const timeLeft = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-      const progress: BatchProgress = await this.client.waitForBatch(batchId, {
-        timeoutMs: timeLeft,
-        signal,
-      });
+      const progress = await this.client.waitForBatch(batchId, { timeoutMs: timeLeft, signal });
       if (progress.status !== 'completed') throw new BatchNotCompletedError(progress);
     }
     return submitted.ids;
@@ -260,7 +250,7 @@ export class EmbedqVectorStore extends VectorStore {
       pageContent,
       metadata: { ...(Array.isArray(metadatas) ? metadatas[index] : metadatas) },
     }));
-    return EmbedqVectorStore.fromDocuments(documents, _embeddings, options);
+    return EmbedqVectorStore.fromDocuments(documents, undefined, options);
   }
 
   /** A store over `options` holding these documents (embedded once this resolves); `embeddings` is ignored: the server embeds. */
