@@ -1,6 +1,6 @@
 import type { ApiConfig } from '@embedq/config';
 import { createEmbedder, type Embedder, logInferenceThreadEvents } from '@embedq/embedder';
-import { BatchEventFeed, JobProducer } from '@embedq/queue';
+import { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
 import { createPool } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
@@ -56,7 +56,8 @@ export async function startApi(
     tlsVerify: config.services.redisTlsVerify,
     prefix: config.services.queuePrefix,
   });
-  const app = await buildApp({ config, pool, producer, embedder, batchEvents }, options);
+  const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
+  const app = await buildApp({ config, pool, producer, embedder, batchEvents, webhooks }, options);
   log = app.log;
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;
@@ -67,6 +68,7 @@ export async function startApi(
       closing ??= (async () => {
         await app.close();
         await batchEvents.close();
+        await webhooks.close();
         await producer.close();
         await pool.end();
         if (options.embedder === undefined) await embedder.close();

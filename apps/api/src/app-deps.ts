@@ -1,6 +1,6 @@
 import type { ApiConfig } from '@embedq/config';
 import type { Embedder } from '@embedq/embedder';
-import type { BatchEventFeed, JobProducer } from '@embedq/queue';
+import type { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
 import type pg from 'pg';
 
 /** What the routes need; main.ts builds them from the environment, tests from their own services. */
@@ -11,4 +11,6 @@ export interface AppDeps {
   readonly embedder: Embedder;
   /** Job events from Redis for the batches' event streams. */
   readonly batchEvents: BatchEventFeed;
+  /** Where `document.deleted` deliveries are queued for the workers. */
+  readonly webhooks: WebhookQueue;
 }

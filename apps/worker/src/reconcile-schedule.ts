@@ -1,5 +1,5 @@
 import type { ReconcileConfig } from '@embedq/config';
-import { type JobProducer, reconcileOnce } from '@embedq/queue';
+import { type JobProducer, reconcileOnce, reconcileWebhooks, type WebhookQueue } from '@embedq/queue';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -16,6 +16,7 @@ export interface ReconcileSchedule {
 export function startReconcileSchedule(
   pool: pg.Pool,
   producer: JobProducer,
+  webhooks: WebhookQueue,
   config: ReconcileConfig,
   logger: Logger,
 ): ReconcileSchedule {
@@ -45,6 +46,11 @@ export function startReconcileSchedule(
         logger.warn({ reconcile: report }, 'reconciler found chunks without a live job');
       } else {
         logger.debug({ reconcile: report }, 'reconciled');
+      }
+      // After the chunks: a range marked failed just now finishes its batch here.
+      const events = await reconcileWebhooks(pool, webhooks, { graceSeconds: config.graceSeconds });
+      if (events.batchesDecided > 0 || events.attemptsRequeued > 0) {
+        logger.warn({ reconcile: events }, 'reconciler found batch events or webhook attempts left behind');
       }
     } catch (error) {
       logger.warn({ err: error }, 'reconcile pass failed; will try again');

@@ -2,15 +2,18 @@ import type { WorkerConfig } from '@embedq/config';
 import { createEmbedder, type Embedder, logInferenceThreadEvents, MODEL_NAME } from '@embedq/embedder';
 import {
   createConsumer,
+  createWebhookConsumer,
   EMBED_CHUNKS_JOB,
   type EmbedChunksPayload,
   JobProducer,
   type QueueConnectionOptions,
   type QueueKind,
+  WebhookQueue,
 } from '@embedq/queue';
-import { createPool, markChunksFailed } from '@embedq/store';
+import { createPool, decideFinishedBatches, markChunksFailed } from '@embedq/store';
 import { type Job, UnrecoverableError, WaitingError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { deliverWebhook } from './deliver-webhook.js';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
 import { startReconcileSchedule } from './reconcile-schedule.js';
 import { startWorkerMetrics } from './worker-metrics.js';
@@ -75,6 +78,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
   // Metrics and the reconciler share one connection that fails fast when Redis is away; the
   // consumers have their own, which wait and reconnect.
   const producer = new JobProducer(connection);
+  const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
   const metrics = await startWorkerMetrics({
     redis: producer.redis,
     prefix: config.services.queuePrefix,
@@ -82,6 +86,19 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     concurrency: config.concurrency,
     logger,
   });
+
+  // After a job wrote the last of its batch's chunks: the batch's final event and its webhook
+  // deliveries, decided once. A failure here leaves it to the reconciler's sweep; the job's own
+  // work is done and stays done.
+  const decideBatchEvent = async (batchId: string, log: Logger) => {
+    try {
+      const finished = await decideFinishedBatches(pool, { batchIds: [batchId] });
+      await webhooks.enqueueFirstAttempts(finished.deliveryIds);
+      if (finished.batches > 0) log.debug({ deliveries: finished.deliveryIds.length }, 'batch finished');
+    } catch (error) {
+      log.warn({ err: error }, 'could not decide the batch event; the reconciler will');
+    }
+  };
 
   // Set once a shutdown runs out of time and hands its jobs back.
   let handingBack = false;
@@ -104,6 +121,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       );
       log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
       metrics.jobDone(kind, job, result);
+      await decideBatchEvent(payload.batchId, log);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
@@ -112,9 +130,14 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       metrics.jobFailed(kind, job, payload.to - payload.from, final);
       if (final) {
         const reason = error instanceof Error ? error.message : String(error);
-        await markChunksFailed(pool, payload, reason).catch((markError: unknown) =>
-          log.error({ err: markError }, 'could not record the failure on the chunks'),
+        const marked = await markChunksFailed(pool, payload, reason).then(
+          () => true,
+          (markError: unknown) => {
+            log.error({ err: markError }, 'could not record the failure on the chunks');
+            return false;
+          },
         );
+        if (marked) await decideBatchEvent(payload.batchId, log);
       }
       throw error;
     } finally {
@@ -131,13 +154,35 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       (p, job) => runJob('bulk', p, job),
     ),
   ];
+  // Webhook deliveries: network-bound, so many in flight; they use no inference.
+  consumers.push(
+    createWebhookConsumer(connection, config.webhooks.concurrency, async (payload, job) => {
+      const log = logger.child({ queue: 'webhooks', jobId: job.id, deliveryId: payload.deliveryId });
+      const result = await deliverWebhook({ db: pool, webhooks, config: config.webhooks }, payload);
+      if (result.action === 'skipped') log.debug({ why: result.why }, 'webhook attempt skipped');
+      else if (result.outcome.ok)
+        log.info({ attempt: payload.attempt, ms: result.outcome.ms }, 'webhook delivered');
+      else
+        log.warn(
+          {
+            attempt: payload.attempt,
+            statusCode: result.outcome.statusCode,
+            error: result.outcome.error,
+            retryInMs: result.retryInMs,
+            webhookDisabled: result.webhookDisabled,
+          },
+          result.retryInMs === undefined ? 'webhook delivery given up' : 'webhook attempt failed; will retry',
+        );
+      return result.action;
+    }),
+  );
   for (const consumer of consumers) {
     consumer.on('error', (error) =>
       logger.warn({ err: error, queue: consumer.name }, 'queue connection error'),
     );
     void consumer.run();
   }
-  const reconciler = startReconcileSchedule(pool, producer, config.reconcile, logger);
+  const reconciler = startReconcileSchedule(pool, producer, webhooks, config.reconcile, logger);
   logger.info(
     { concurrency: config.concurrency, precision: embedder.precision, model: MODEL_NAME },
     'worker started',
@@ -211,6 +256,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       await drained;
       await reconciler.stop();
       await metrics.close();
+      await webhooks.close();
       await producer.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();

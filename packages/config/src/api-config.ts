@@ -32,6 +32,7 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
     maxPendingChunks: read.integer('MAX_PENDING_CHUNKS', 500_000, { min: 1 }),
     throughputTarget: read.integer('THROUGHPUT_TARGET', 500, { min: 1 }),
     hnswEfSearch: read.integer('HNSW_EF_SEARCH', 200, { min: 10, max: 1_000 }),
+    webhooks: { allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false) },
   };
   read.done();
   return config;

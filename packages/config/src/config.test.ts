@@ -149,4 +149,24 @@ describe('workerConfigFromEnv', () => {
     expect(config.concurrency).toBe(4);
     expect(config.shutdownTimeoutMs).toBe(20_000);
   });
+
+  it('delivers webhooks on the Standard Webhooks schedule by default, to public addresses only', () => {
+    expect(workerConfigFromEnv({}).webhooks).toEqual({
+      allowPrivate: false,
+      retryDelaysSeconds: [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000],
+      timeoutMs: 5_000,
+      concurrency: 16,
+    });
+    expect(apiConfigFromEnv(KEYS).webhooks).toEqual({ allowPrivate: false });
+  });
+
+  it('reads the webhook schedule as seconds, fractions allowed, and refuses anything else', () => {
+    const config = workerConfigFromEnv({ WEBHOOK_RETRY_DELAYS: '0.5, 2,60', WEBHOOK_ALLOW_PRIVATE: 'true' });
+    expect(config.webhooks).toMatchObject({ allowPrivate: true, retryDelaysSeconds: [0.5, 2, 60] });
+    for (const bad of ['1,,2', '-1', '5s', '1e3', '700000']) {
+      expect(() => workerConfigFromEnv({ WEBHOOK_RETRY_DELAYS: bad }), bad).toThrow(
+        /WEBHOOK_RETRY_DELAYS must be comma-separated numbers 0\.\.604800/,
+      );
+    }
+  });
 });

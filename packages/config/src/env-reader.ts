@@ -47,6 +47,19 @@ export class EnvReader {
     return this.integer(name, range.min, range);
   }
 
+  /** Comma-separated non-negative numbers (decimals allowed), at least one. */
+  numberList(name: string, fallback: readonly number[], range: { max: number }): readonly number[] {
+    const raw = this.#raw(name);
+    if (raw === undefined) return fallback;
+    const values = raw.split(',').map((part) => part.trim());
+    const numbers = values.map(Number);
+    if (values.some((v) => !/^\d+(\.\d+)?$/.test(v)) || numbers.some((n) => n > range.max)) {
+      this.#problems.push(`${name} must be comma-separated numbers 0..${range.max}, got '${raw}'`);
+      return fallback;
+    }
+    return numbers;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const raw = this.#raw(name)?.toLowerCase();
     if (raw === undefined) return fallback;

@@ -14,8 +14,14 @@ export type {
   Precision,
   ReconcileConfig,
   ServiceConfig,
+  WebhookConfig,
+  WebhookDeliveryConfig,
   WorkerConfig,
 } from './interfaces.js';
 export { PROCESS_RUNTIMES, type ProcessRuntime, procfileCommand, runtimeEnv } from './process-runtime.js';
 export { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, serviceConfigFromEnv } from './service-config.js';
-export { reconcilerConfigFromEnv, workerConfigFromEnv } from './worker-config.js';
+export {
+  DEFAULT_WEBHOOK_RETRY_DELAYS,
+  reconcilerConfigFromEnv,
+  workerConfigFromEnv,
+} from './worker-config.js';

@@ -95,6 +95,30 @@ export interface AuthConfig {
   readonly rateLimitPerMinute: number;
 }
 
+/** Webhooks: where they may point and how deliveries are attempted. */
+export interface WebhookConfig {
+  /**
+   * `WEBHOOK_ALLOW_PRIVATE`, default false: webhook URLs may be plain http and reach loopback,
+   * private, link-local and metadata addresses. For tests and private networks only: with it an
+   * API user can make the workers call internal services.
+   */
+  readonly allowPrivate: boolean;
+}
+
+/** How the workers deliver webhooks. */
+export interface WebhookDeliveryConfig extends WebhookConfig {
+  /**
+   * `WEBHOOK_RETRY_DELAYS`, default `5,300,1800,7200,18000,36000,36000`: seconds before each
+   * retry after a failed attempt (the Standard Webhooks schedule: eight attempts over about
+   * 27.6 hours); after the last, the delivery is given up.
+   */
+  readonly retryDelaysSeconds: readonly number[];
+  /** `WEBHOOK_TIMEOUT_MS`, default 5,000: one attempt, connect to last byte. */
+  readonly timeoutMs: number;
+  /** `WEBHOOK_CONCURRENCY`, default 16: attempts in flight per worker process. */
+  readonly concurrency: number;
+}
+
 export interface ApiConfig {
   /** `PORT`, default 3000. */
   readonly port: number;
@@ -119,6 +143,7 @@ export interface ApiConfig {
    * hnsw.ef_search). Higher finds more of the true nearest and takes longer.
    */
   readonly hnswEfSearch: number;
+  readonly webhooks: WebhookConfig;
 }
 
 export interface WorkerConfig {
@@ -143,6 +168,7 @@ export interface WorkerConfig {
    */
   readonly jobLockMs: number;
   readonly reconcile: ReconcileConfig;
+  readonly webhooks: WebhookDeliveryConfig;
 }
 
 /** The reconciler, which re-enqueues chunks left pending with no live job (after a Redis flush, a lost job). */

@@ -32,7 +32,18 @@ export function workerConfigFromEnv(env: Env, pid: number = process.pid): Worker
     workerId: read.optionalString('WORKER_ID') ?? read.optionalString('DYNO') ?? `${hostname()}:${pid}`,
     jobLockMs: read.integer('JOB_LOCK_MS', 30_000, { min: 1_000, max: 600_000 }),
     reconcile: readReconcileConfig(read),
+    webhooks: {
+      allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+      retryDelaysSeconds: read.numberList('WEBHOOK_RETRY_DELAYS', DEFAULT_WEBHOOK_RETRY_DELAYS, {
+        max: 604_800,
+      }),
+      timeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5_000, { min: 100, max: 60_000 }),
+      concurrency: read.integer('WEBHOOK_CONCURRENCY', 16, { min: 1, max: 256 }),
+    },
   };
   read.done();
   return config;
 }
+
+/** The Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_DELAYS: readonly number[] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000];

@@ -8,4 +8,14 @@ export { JobProducer, type JobStatus } from './job-producer.js';
 export * from './metrics/index.js';
 export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 export { type ReconcileOptions, type ReconcileReport, reconcileOnce } from './reconcile.js';
+export { reconcileWebhooks, type WebhookReconcileReport } from './reconcile-webhooks.js';
 export { redisOptions } from './redis-options.js';
+export {
+  createWebhookConsumer,
+  parseWebhookAttemptPayload,
+  WEBHOOK_ATTEMPT_JOB,
+  WEBHOOK_QUEUE_NAME,
+  type WebhookAttemptPayload,
+  WebhookQueue,
+  webhookAttemptJobId,
+} from './webhook-queue.js';

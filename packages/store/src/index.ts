@@ -38,5 +38,28 @@ export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
 export { searchChunks } from './sql/search-chunks.js';
+export { createWebhook, type NewWebhook } from './sql/webhooks/create-webhook.js';
+export {
+  decideFinishedBatches,
+  type FinishedBatches,
+  type FinishedBatchSelector,
+} from './sql/webhooks/decide-finished-batches.js';
+export {
+  type AttemptRecord,
+  abandonDelivery,
+  type DeliveryToSend,
+  findPendingDeliveries,
+  loadDelivery,
+  type RecordedAttempt,
+  recordDeliveryAttempt,
+} from './sql/webhooks/delivery-attempt.js';
+export { deleteWebhook, getWebhook, listWebhooks } from './sql/webhooks/find-webhooks.js';
+export {
+  type DeliveryAttempt,
+  type DeliveryStatus,
+  listWebhookDeliveries,
+  type WebhookDelivery,
+} from './sql/webhooks/list-webhook-deliveries.js';
+export type { StoredWebhook } from './sql/webhooks/webhook-row.js';
 export { type EmbeddingWrite, writeEmbeddings } from './sql/write-embeddings.js';
 export { withClient } from './with-client.js';

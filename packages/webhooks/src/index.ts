@@ -7,7 +7,7 @@ export {
   systemLookup,
   WebhookAddressError,
 } from './resolve-webhook-addresses.js';
-export { DEFAULT_RETRY_DELAYS_SECONDS, retryDelayMs } from './retry-schedule.js';
+export { retryDelayMs } from './retry-schedule.js';
 export { type AttemptOutcome, sendWebhook, type WebhookRequest } from './send-webhook.js';
 export { signWebhook, type WebhookMessage, webhookHeaders } from './sign-webhook.js';
 export { newWebhookSecret, webhookSecretKey } from './webhook-secret.js';

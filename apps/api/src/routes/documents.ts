@@ -153,6 +153,15 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
       if (!deleted.found)
         throw new ApiError('not_found', `no document '${documentId}' in namespace '${namespace}'`);
       request.log.info({ namespace, documentId, chunks: deleted.chunks }, 'document deleted');
+      // The deliveries are in Postgres already: if Redis is away now, the reconciler queues them.
+      await deps.webhooks
+        .enqueueFirstAttempts(deleted.deliveryIds)
+        .catch((error: unknown) =>
+          request.log.warn(
+            { err: error },
+            'could not queue document.deleted deliveries; the reconciler will',
+          ),
+        );
       return { documentId, namespace, deletedChunks: deleted.chunks };
     },
   );

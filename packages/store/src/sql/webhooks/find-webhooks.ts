@@ -1,0 +1,44 @@
+import type { Queryable } from '../../interfaces.js';
+import { type StoredWebhook, toStoredWebhook, WEBHOOK_COLUMNS, type WebhookRow } from './webhook-row.js';
+
+/** The webhooks of `namespaces` ('*': all), oldest first. */
+export async function listWebhooks(
+  db: Queryable,
+  namespaces: readonly string[] | '*',
+): Promise<StoredWebhook[]> {
+  const result = await db.query<WebhookRow>(
+    `SELECT ${WEBHOOK_COLUMNS} FROM webhooks
+      WHERE $1::text[] IS NULL OR namespace = ANY($1::text[])
+      ORDER BY created_at, id`,
+    [namespaces === '*' ? null : namespaces],
+  );
+  return result.rows.map(toStoredWebhook);
+}
+
+/** One webhook, or undefined when no webhook with that id is in `namespaces`. */
+export async function getWebhook(
+  db: Queryable,
+  id: string,
+  namespaces: readonly string[] | '*',
+): Promise<StoredWebhook | undefined> {
+  const result = await db.query<WebhookRow>(
+    `SELECT ${WEBHOOK_COLUMNS} FROM webhooks
+      WHERE id = $1 AND ($2::text[] IS NULL OR namespace = ANY($2::text[]))`,
+    [id, namespaces === '*' ? null : namespaces],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : toStoredWebhook(row);
+}
+
+/** Removes a webhook with its delivery log; false when no such webhook is in `namespaces`. */
+export async function deleteWebhook(
+  db: Queryable,
+  id: string,
+  namespaces: readonly string[] | '*',
+): Promise<boolean> {
+  const result = await db.query(
+    'DELETE FROM webhooks WHERE id = $1 AND ($2::text[] IS NULL OR namespace = ANY($2::text[]))',
+    [id, namespaces === '*' ? null : namespaces],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
