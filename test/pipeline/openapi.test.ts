@@ -187,6 +187,9 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       ADMIN_API_KEY: TEST_ADMIN_KEY,
       MAX_DOCUMENT_BYTES: String(MAX_DOCUMENT_BYTES),
       MAX_PENDING_CHUNKS: String(MAX_PENDING_CHUNKS),
+      // Webhooks to a closed port on loopback: deliveries fail and are retried once, soon.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_DELAYS: '0.1',
     };
     api = await start(env);
     apiWithoutPostgres = await start({
@@ -268,21 +271,30 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
     );
     expect(checked.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
       'DELETE /v1/documents/{id}',
+      'DELETE /v1/webhooks/{id}',
       'GET /healthz',
       'GET /readyz',
       'GET /v1/batches/{id}',
       'GET /v1/batches/{id}/events',
       'GET /v1/documents/{id}',
+      'GET /v1/webhooks',
+      'GET /v1/webhooks/{id}',
+      'GET /v1/webhooks/{id}/deliveries',
       'POST /v1/batches',
       'POST /v1/documents',
       'POST /v1/embeddings',
       'POST /v1/search',
+      'POST /v1/webhooks',
     ]);
     for (const { path, method, operation } of checked) {
       const label = `${method.toUpperCase()} ${path}`;
       const responses = Object.entries(operation.responses as Record<string, Json>);
       for (const [status, response] of responses) {
         expect(response.description, `${label} ${status} is described`).not.toBe('Default Response');
+        if (status === '204') {
+          expect(response.content, `${label} 204 declares no body`).toBeUndefined();
+          continue;
+        }
         expect(
           response.content?.['application/json']?.schema ?? response.content?.['text/event-stream']?.schema,
           `${label} ${status} has a schema`,
@@ -564,6 +576,52 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
     expect(gone.body.status).toBe('deleted');
   });
 
+  it('webhooks: registered with the secret once, listed, read, a delivery log, removed', async () => {
+    const port = await closedPort();
+    const created = await exchange(api, 'POST', '/v1/webhooks', {
+      namespace: 'hooked',
+      url: `http://127.0.0.1:${port}/hook`,
+      events: ['document.deleted'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^whsec_/);
+    expect(created.body.description).toBeNull();
+    const id = created.body.id as string;
+    const listed = await exchange(api, 'GET', '/v1/webhooks?namespace=hooked');
+    expect(listed.body.webhooks).toHaveLength(1);
+    expect((await exchange(api, 'GET', `/v1/webhooks/${id}`)).body.url).toBe(`http://127.0.0.1:${port}/hook`);
+
+    const posted = await call(api.baseUrl, 'POST', '/v1/batches', {
+      namespace: 'hooked',
+      documentId: 'gone',
+      chunks: [{ text: 'to be deleted' }],
+    });
+    await completed(posted.body.batchId);
+    await call(api.baseUrl, 'DELETE', '/v1/documents/gone?namespace=hooked');
+    // Both attempts refused by the closed port: the delivery ends failed, with its log.
+    const log = await waitFor('the delivery to be given up', async () => {
+      const answer = await exchange(api, 'GET', `/v1/webhooks/${id}/deliveries`);
+      return answer.body.deliveries[0]?.status === 'failed' ? answer : undefined;
+    });
+    expect(log.body.deliveries[0]).toMatchObject({
+      eventType: 'document.deleted',
+      attempts: 2,
+      lastStatusCode: null,
+      lastError: expect.stringMatching(/ECONNREFUSED/),
+      nextAttemptAt: null,
+      deliveredAt: null,
+    });
+    expect(log.body.deliveries[0].attemptLog).toHaveLength(2);
+    expect((await exchange(api, 'GET', `/v1/webhooks/${id}`)).body.enabled).toBe(false);
+
+    // 204 has no body: the document declares none.
+    const declared = openapi.paths['/v1/webhooks/{id}'].delete.responses['204'];
+    expect(declared.content).toBeUndefined();
+    const removed = await call(api.baseUrl, 'DELETE', `/v1/webhooks/${id}`);
+    expect([removed.status, removed.body]).toEqual([204, undefined]);
+    exercised.add('DELETE /v1/webhooks/{id} 204');
+  });
+
   it('POST /v1/embeddings: floats and base64, with truncated_inputs', async () => {
     const inputs = ['a short query', LONG_TEXT];
     const floats = await exchange(api, 'POST', '/v1/embeddings', {
@@ -647,6 +705,8 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       [api, 'POST', '/v1/search', { query: 'q' }, { authorization: 'Bearer not-a-key' }],
       [api, 'POST', '/v1/embeddings', { model: 'gpt', input: 'x' }],
       [api, 'POST', '/v1/embeddings', { model: 'all-MiniLM-L6-v2', input: [] }],
+      [api, 'POST', '/v1/webhooks', { url: 'gopher://example.com/', events: ['batch.completed'] }],
+      [api, 'GET', `/v1/webhooks/${randomUUID()}`],
       [apiWithoutPostgres, 'POST', '/v1/batches', { documentId: 'd', chunks: [{ text: 'x' }] }],
       [apiWithoutPostgres, 'GET', `/v1/batches/${randomUUID()}`],
       [apiWithoutPostgres, 'POST', '/v1/search', { query: 'q' }],
@@ -682,6 +742,8 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       'POST /v1/search 401 unauthorized',
       'POST /v1/embeddings 404 model_not_found',
       'POST /v1/embeddings 400 empty_text',
+      'POST /v1/webhooks 400 invalid_webhook_url',
+      'GET /v1/webhooks/{id} 404 not_found',
       'POST /v1/batches 503 service_unavailable',
       'GET /v1/batches/{id} 503 service_unavailable',
       'POST /v1/search 503 service_unavailable',

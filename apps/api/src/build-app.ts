@@ -15,6 +15,7 @@ import { documentRoutes } from './routes/documents.js';
 import { embeddingsRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildAppOptions {
   /** false: no logs; default: JSON logs at the configured level. */
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   documentRoutes(app, deps, intake);
   searchRoutes(app, deps);
   embeddingsRoutes(app, deps);
+  webhookRoutes(app, deps);
   await adminRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

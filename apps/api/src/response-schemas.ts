@@ -1,4 +1,5 @@
 import type { BatchKind, BatchStatus, ChunkStatus } from '@embedq/store';
+import { WEBHOOK_EVENT_TYPES } from '@embedq/webhooks';
 import { API_ERRORS, type ApiErrorCode } from './api-error.js';
 
 /**
@@ -473,3 +474,125 @@ export function errorResponses(...statuses: ErrorStatus[]): Record<number, Retur
 export const V1_ERRORS = [400, 401, 403, 429, 500, 503] as const satisfies readonly ErrorStatus[];
 /** Errors of a request with a body: too large, not JSON. */
 export const BODY_ERRORS = [413, 415] as const satisfies readonly ErrorStatus[];
+
+const TIMESTAMP = { type: 'string', format: 'date-time' } as const;
+const NULLABLE_TIMESTAMP = { type: 'string', format: 'date-time', nullable: true } as const;
+
+const WEBHOOK_PROPERTIES = {
+  id: UUID,
+  namespace: NAMESPACE,
+  url: { type: 'string' },
+  events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] } },
+  description: { type: 'string', nullable: true },
+  enabled: { type: 'boolean', description: 'False once disabled after failing through every retry.' },
+  createdAt: TIMESTAMP,
+  lastSuccessAt: {
+    ...NULLABLE_TIMESTAMP,
+    description: 'The last delivery the endpoint answered with a 2xx.',
+  },
+  disabledAt: NULLABLE_TIMESTAMP,
+  disabledReason: { type: 'string', nullable: true },
+} as const;
+const WEBHOOK_REQUIRED = [
+  'id',
+  'namespace',
+  'url',
+  'events',
+  'description',
+  'enabled',
+  'createdAt',
+  'lastSuccessAt',
+  'disabledAt',
+  'disabledReason',
+];
+
+export const WEBHOOK_RESPONSE = {
+  description: 'The webhook (never its secret)',
+  type: 'object',
+  required: WEBHOOK_REQUIRED,
+  properties: WEBHOOK_PROPERTIES,
+} as const;
+
+export const WEBHOOK_CREATED_RESPONSE = {
+  description: 'Registered. `secret` signs every delivery and is shown only here.',
+  headers: { Location: { type: 'string', description: 'The webhook: `/v1/webhooks/{id}`.' } },
+  type: 'object',
+  required: [...WEBHOOK_REQUIRED, 'secret'],
+  properties: {
+    ...WEBHOOK_PROPERTIES,
+    secret: {
+      type: 'string',
+      description:
+        '`whsec_` and a base64 key: verify `webhook-signature` with it (Standard Webhooks). Store it now: it is never shown again.',
+    },
+  },
+} as const;
+
+export const WEBHOOK_LIST_RESPONSE = {
+  description: "The webhooks of the key's namespaces (or of the one asked for), oldest first",
+  type: 'object',
+  required: ['webhooks'],
+  properties: { webhooks: { type: 'array', items: WEBHOOK_RESPONSE } },
+} as const;
+
+export const WEBHOOK_DELIVERIES_RESPONSE = {
+  description: "The webhook's deliveries, newest first",
+  type: 'object',
+  required: ['deliveries'],
+  properties: {
+    deliveries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'id',
+          'eventType',
+          'status',
+          'attempts',
+          'createdAt',
+          'nextAttemptAt',
+          'lastAttemptAt',
+          'lastStatusCode',
+          'lastError',
+          'deliveredAt',
+          'attemptLog',
+          'payload',
+        ],
+        properties: {
+          id: { type: 'string', description: 'The `webhook-id` header, the same on every attempt.' },
+          eventType: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
+          status: {
+            type: 'string',
+            enum: ['pending', 'delivered', 'failed'],
+            description: '`pending`: an attempt is due at `nextAttemptAt`; `failed`: every retry failed.',
+          },
+          attempts: COUNT,
+          createdAt: TIMESTAMP,
+          nextAttemptAt: NULLABLE_TIMESTAMP,
+          lastAttemptAt: NULLABLE_TIMESTAMP,
+          lastStatusCode: { type: 'integer', nullable: true },
+          lastError: { type: 'string', nullable: true, description: 'Why the last attempt got no answer.' },
+          deliveredAt: NULLABLE_TIMESTAMP,
+          attemptLog: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['at', 'statusCode', 'error', 'ms'],
+              properties: {
+                at: TIMESTAMP,
+                statusCode: { type: 'integer', nullable: true },
+                error: { type: 'string', nullable: true },
+                ms: COUNT,
+              },
+            },
+          },
+          payload: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'The body sent: `{ type, timestamp, data }`.',
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createWebhook,
+  type DeliveryStatus,
+  deleteWebhook,
+  getWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  type StoredWebhook,
+} from '@embedq/store';
+import {
+  hostOf,
+  newWebhookSecret,
+  parseWebhookUrl,
+  resolveWebhookAddresses,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_LIMITS,
+  WebhookAddressError,
+} from '@embedq/webhooks';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error.js';
+import type { AppDeps } from '../app-deps.js';
+import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
+import {
+  BODY_ERRORS,
+  errorResponses,
+  V1_ERRORS,
+  WEBHOOK_CREATED_RESPONSE,
+  WEBHOOK_DELIVERIES_RESPONSE,
+  WEBHOOK_LIST_RESPONSE,
+  WEBHOOK_RESPONSE,
+} from '../response-schemas.js';
+import { NAMESPACE_SCHEMA } from '../schemas.js';
+import { checkString } from '../text-checks.js';
+
+interface PostWebhookBody {
+  url: string;
+  events: string[];
+  namespace?: string;
+  description?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID_PARAMS = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+
+/** Register, list and remove webhooks; read a webhook's delivery log. */
+export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const policy = deps.config.webhooks;
+
+  app.post<{ Body: PostWebhookBody }>(
+    '/v1/webhooks',
+    {
+      schema: {
+        summary: 'Register a webhook',
+        description: `Deliveries of the events named follow the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature headers; HMAC-SHA256 with the secret answered here, shown once). The URL must be https and resolve to public addresses only (unless the deployment sets WEBHOOK_ALLOW_PRIVATE=true); at most ${WEBHOOK_LIMITS.perNamespace} webhooks per namespace.`,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'events'],
+          properties: {
+            url: { type: 'string', minLength: 1, maxLength: WEBHOOK_LIMITS.urlLength },
+            events: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
+            },
+            namespace: NAMESPACE_SCHEMA,
+            description: { type: 'string', maxLength: WEBHOOK_LIMITS.descriptionLength },
+          },
+        },
+        response: {
+          201: WEBHOOK_CREATED_RESPONSE,
+          ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const namespace = namespaceFor(request.principal, body.namespace);
+      checkString(body.url, 'body.url');
+      if (body.description !== undefined) checkString(body.description, 'body.description');
+      const parsed = parseWebhookUrl(body.url, policy);
+      if ('problem' in parsed) throw new ApiError('invalid_webhook_url', `body.url: ${parsed.problem}`);
+      try {
+        await resolveWebhookAddresses(hostOf(parsed.url), policy);
+      } catch (error) {
+        if (error instanceof WebhookAddressError) {
+          throw new ApiError('invalid_webhook_url', `body.url: ${error.message}`);
+        }
+        throw error;
+      }
+      const secret = newWebhookSecret();
+      const created = await createWebhook(
+        deps.pool,
+        {
+          id: randomUUID(),
+          namespace,
+          url: body.url,
+          events: body.events,
+          description: body.description,
+          secret,
+        },
+        WEBHOOK_LIMITS.perNamespace,
+      );
+      if (created === 'limit') {
+        throw new ApiError(
+          'too_many_webhooks',
+          `namespace '${namespace}' has ${WEBHOOK_LIMITS.perNamespace} webhooks, the most it may; delete one first`,
+        );
+      }
+      request.log.info({ webhookId: created.id, namespace, events: created.events }, 'webhook registered');
+      reply.code(201).header('Location', `/v1/webhooks/${created.id}`);
+      return { ...webhookBody(created), secret };
+    },
+  );
+
+  app.get<{ Querystring: { namespace?: string } }>(
+    '/v1/webhooks',
+    {
+      schema: {
+        summary: "List the key's webhooks",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { namespace: NAMESPACE_SCHEMA },
+        },
+        response: { 200: WEBHOOK_LIST_RESPONSE, ...errorResponses(...V1_ERRORS) },
+      },
+    },
+    async (request) => {
+      const namespaces =
+        request.query.namespace === undefined
+          ? allowedNamespaces(request.principal)
+          : [namespaceFor(request.principal, request.query.namespace)];
+      return { webhooks: (await listWebhooks(deps.pool, namespaces)).map(webhookBody) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/webhooks/:id',
+    {
+      schema: {
+        summary: 'A webhook',
+        params: ID_PARAMS,
+        response: { 200: WEBHOOK_RESPONSE, ...errorResponses(...V1_ERRORS, 404) },
+      },
+    },
+    async (request) => webhookBody(await findWebhook(request.params.id, request.principal)),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/webhooks/:id',
+    {
+      schema: {
+        summary: 'Remove a webhook and its delivery log',
+        description: 'Attempts still due are not made.',
+        params: ID_PARAMS,
+        response: {
+          204: { description: 'Removed', type: 'null' },
+          ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      if (!UUID.test(id) || !(await deleteWebhook(deps.pool, id, allowedNamespaces(request.principal)))) {
+        throw notFound(id);
+      }
+      request.log.info({ webhookId: id }, 'webhook removed');
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; status?: DeliveryStatus } }>(
+    '/v1/webhooks/:id/deliveries',
+    {
+      schema: {
+        summary: "A webhook's delivery log, newest first",
+        params: ID_PARAMS,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            status: { type: 'string', enum: [...DELIVERY_STATUSES] },
+          },
+        },
+        response: { 200: WEBHOOK_DELIVERIES_RESPONSE, ...errorResponses(...V1_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const webhook = await findWebhook(request.params.id, request.principal);
+      const deliveries = await listWebhookDeliveries(deps.pool, webhook.id, {
+        limit: request.query.limit ?? 50,
+        status: request.query.status,
+      });
+      return { deliveries };
+    },
+  );
+
+  async function findWebhook(id: string, principal: Parameters<typeof allowedNamespaces>[0]) {
+    const webhook = UUID.test(id) ? await getWebhook(deps.pool, id, allowedNamespaces(principal)) : undefined;
+    if (webhook === undefined) throw notFound(id);
+    return webhook;
+  }
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError('not_found', `no webhook '${id}' in the key's namespaces`);
+}
+
+function webhookBody(webhook: StoredWebhook) {
+  return {
+    id: webhook.id,
+    namespace: webhook.namespace,
+    url: webhook.url,
+    events: webhook.events,
+    description: webhook.description,
+    enabled: webhook.disabledAt === null,
+    createdAt: webhook.createdAt,
+    lastSuccessAt: webhook.lastSuccessAt,
+    disabledAt: webhook.disabledAt,
+    disabledReason: webhook.disabledReason,
+  };
+}
