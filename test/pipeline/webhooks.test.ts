@@ -85,7 +85,7 @@ describe.skipIf(services === undefined)('webhooks', () => {
   };
 
   const deliveries = async (webhookId: string) => {
-    const response = await call(pipeline.baseUrl, 'GET', `/v1/webhooks/${webhookId}/deliveries`);
+    const response = await call(pipeline.baseUrl, 'GET', `/v1/webhooks/${webhookId}/deliveries?limit=500`);
     expect(response.status).toBe(200);
     // biome-ignore lint/suspicious/noExplicitAny: tests check response bodies field by field
     return response.body.deliveries as any[];
@@ -431,6 +431,11 @@ describe.skipIf(services === undefined)('webhooks', () => {
       );
       expect(foreign.status).toBe(403);
       expect((await call(pipeline.baseUrl, 'GET', '/v1/webhooks/not-a-uuid')).status).toBe(404);
+      for (const query of ['limit=0', 'limit=501', 'limit=ten', 'status=lost']) {
+        const answer = await call(pipeline.baseUrl, 'GET', `/v1/webhooks/${hook.id}/deliveries?${query}`);
+        expect(answer.status, query).toBe(400);
+        expect(answer.body.error.code).toBe('validation_failed');
+      }
     });
   });
 });

@@ -47,6 +47,8 @@ const ID_PARAMS = {
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const;
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+const DEFAULT_DELIVERIES = 50;
+const MAX_DELIVERIES = 500;
 
 /** Register, list and remove webhooks; read a webhook's delivery log. */
 export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -177,7 +179,7 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number; status?: DeliveryStatus } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: string; status?: DeliveryStatus } }>(
     '/v1/webhooks/:id/deliveries',
     {
       schema: {
@@ -187,7 +189,11 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            limit: {
+              type: 'string',
+              pattern: '^[0-9]{1,4}$',
+              description: `Deliveries in the answer, 1 to ${MAX_DELIVERIES}; default ${DEFAULT_DELIVERIES}.`,
+            },
             status: { type: 'string', enum: [...DELIVERY_STATUSES] },
           },
         },
@@ -195,9 +201,17 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
+      // Query strings are not coerced (coerceTypes is off): the limit arrives as digits.
+      const limit = request.query.limit === undefined ? DEFAULT_DELIVERIES : Number(request.query.limit);
+      if (limit < 1 || limit > MAX_DELIVERIES) {
+        throw new ApiError(
+          'validation_failed',
+          `querystring.limit must be from 1 to ${MAX_DELIVERIES}, got ${limit}`,
+        );
+      }
       const webhook = await findWebhook(request.params.id, request.principal);
       const deliveries = await listWebhookDeliveries(deps.pool, webhook.id, {
-        limit: request.query.limit ?? 50,
+        limit,
         status: request.query.status,
       });
       return { deliveries };
