@@ -75,7 +75,14 @@ describe.skipIf(services === undefined)('the reconciler', () => {
     expect(await waitingJobs()).toBe(0);
 
     const dryRun = await cliReconcile(pipeline, '--dry-run');
-    expect(dryRun).toMatchObject({ ran: true, ranges: 3, requeued: 3, requeuedChunks: 10, dryRun: true });
+    expect(dryRun).toMatchObject({
+      ran: true,
+      ranges: 3,
+      requeued: 3,
+      requeuedChunks: 10,
+      webhooks: null,
+      dryRun: true,
+    });
     expect(await waitingJobs()).toBe(0);
 
     const done = await cliReconcile(pipeline);
@@ -85,6 +92,8 @@ describe.skipIf(services === undefined)('the reconciler', () => {
       live: 0,
       requeued: 3,
       requeuedChunks: 10,
+      // Nothing finished yet (the chunks are pending), so no batch event is decided.
+      webhooks: { batchesDecided: 0, attemptsRequeued: 0 },
       dryRun: false,
     });
     expect(await waitingJobs()).toBe(3);

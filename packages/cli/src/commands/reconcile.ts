@@ -1,5 +1,5 @@
 import { reconcilerConfigFromEnv } from '@embedq/config';
-import { JobProducer, reconcileOnce } from '@embedq/queue';
+import { JobProducer, reconcileOnce, reconcileWebhooks, WebhookQueue } from '@embedq/queue';
 import { createPool } from '@embedq/store';
 import type { Command, CommandContext } from '../command.js';
 import { parseCommandArgs, parseCount } from '../options.js';
@@ -11,13 +11,14 @@ export const reconcileHelp = `Usage: embedq reconcile [--grace S] [--dry-run]
 
 Finds chunks still pending with no live job (after a Redis flush or restart, a lost job, a job
 that failed while Postgres was away) and enqueues them again, or marks them failed with the
-reason when their job failed for good. Workers do this on their own every
+reason when their job failed for good; then decides the webhook events of batches that finished
+with none (their worker died first) and re-queues webhook attempts Redis lost. Workers do this on their own every
 RECONCILE_INTERVAL_MS; this runs one pass now. Safe at any time: jobs only embed chunks
 without a vector, and one pass runs at a time. Prints what it found as JSON.
 
 Options:
   --grace S   leave batches younger than S seconds alone (default: $RECONCILE_GRACE_SECONDS, else 60)
-  --dry-run   only report what would be done
+  --dry-run   only report what would be done (chunks only; webhooks are left alone)
   -h, --help  show this help
 
 Environment: REDIS_URL, DATABASE_URL, DATABASE_SSL, QUEUE_PREFIX, JOB_CHUNKS (as the API's).
@@ -50,6 +51,7 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
     tlsVerify: services.redisTlsVerify,
     prefix: services.queuePrefix,
   });
+  const webhookQueue = new WebhookQueue(producer.redis, services.queuePrefix);
   try {
     const report = await reconcileOnce(pool, producer, {
       jobChunks: reconcile.jobChunks,
@@ -57,9 +59,12 @@ async function run(args: readonly string[], context: CommandContext): Promise<nu
       dryRun: values['dry-run'] === true,
     });
     if (!report.ran) context.stderr.write('[reconcile] another process is reconciling; nothing done\n');
-    context.stdout.write(`${JSON.stringify({ ...report, dryRun: values['dry-run'] === true })}\n`);
+    const webhooks =
+      values['dry-run'] === true ? null : await reconcileWebhooks(pool, webhookQueue, { graceSeconds });
+    context.stdout.write(`${JSON.stringify({ ...report, webhooks, dryRun: values['dry-run'] === true })}\n`);
     return 0;
   } finally {
+    await webhookQueue.close();
     await producer.close();
     await pool.end();
   }
