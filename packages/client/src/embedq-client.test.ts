@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { EmbedqClient } from './embedq-client.js';
+import { EmbedqError } from './embedq-error.js';
 import { BATCH_ID, batchProgress } from './test-support/batch-progress.js';
 import { apiError, fakeFetch, json, networkFailure, type Responder } from './test-support/fake-fetch.js';
+import type { CreatedWebhook, Webhook, WebhookDelivery } from './webhooks.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -185,5 +187,146 @@ describe('EmbedqClient', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+const WEBHOOK_ID = '6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e';
+
+const WEBHOOK: Webhook = {
+  id: WEBHOOK_ID,
+  namespace: 'papers',
+  url: 'https://hooks.example.com/embedq',
+  events: ['batch.completed', 'batch.failed'],
+  description: 'reindex',
+  enabled: true,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastSuccessAt: null,
+  disabledAt: null,
+  disabledReason: null,
+};
+
+const DELIVERY: WebhookDelivery = {
+  id: 'msg_0123456789abcdef0123456789abcdef',
+  eventType: 'document.deleted',
+  status: 'delivered',
+  attempts: 1,
+  createdAt: '2026-01-01T00:00:02.000Z',
+  nextAttemptAt: null,
+  lastAttemptAt: '2026-01-01T00:00:02.100Z',
+  lastStatusCode: 204,
+  lastError: null,
+  deliveredAt: '2026-01-01T00:00:02.100Z',
+  attemptLog: [{ at: '2026-01-01T00:00:02.100Z', statusCode: 204, error: null, ms: 12 }],
+  payload: {
+    type: 'document.deleted',
+    timestamp: '2026-01-01T00:00:02.000Z',
+    data: { namespace: 'papers', documentId: 'd', deletedChunks: 3 },
+  },
+};
+
+describe('EmbedqClient webhooks', () => {
+  it('createWebhook posts the body without an Idempotency-Key and resolves with the secret', async () => {
+    const created: CreatedWebhook = { ...WEBHOOK, secret: 'whsec_c2VjcmV0' };
+    const { client, requests } = clientWith(() =>
+      json(201, created, { location: `/v1/webhooks/${WEBHOOK_ID}` }),
+    );
+    const body = {
+      url: WEBHOOK.url,
+      events: ['batch.completed', 'batch.failed'],
+      namespace: 'papers',
+      description: 'reindex',
+    } as const;
+    await expect(client.createWebhook(body)).resolves.toEqual(created);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: 'POST', body });
+    expect(requests[0]?.url.href).toBe('http://api.test/v1/webhooks');
+    expect(requests[0]?.headers.has('idempotency-key')).toBe(false);
+  });
+
+  it('createWebhook is not sent again after a network failure, which may have registered it', async () => {
+    const { client, requests } = clientWith(networkFailure, () => json(201, { ...WEBHOOK, secret: 's' }));
+    const result = await settle(client.createWebhook({ url: WEBHOOK.url, events: ['batch.failed'] }));
+    expect(result.status).toBe('rejected');
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'network_error' });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('createWebhook is sent again after a 503, when the server did nothing', async () => {
+    const created = { ...WEBHOOK, secret: 's' };
+    const { client, requests } = clientWith(
+      () => apiError(503, 'service_unavailable', 'down', { 'retry-after': '1' }),
+      () => json(201, created),
+    );
+    const result = await settle(client.createWebhook({ url: WEBHOOK.url, events: ['batch.failed'] }));
+    expect(result).toEqual({ status: 'fulfilled', value: created });
+    expect(requests).toHaveLength(2);
+  });
+
+  it.each([
+    [422, 'too_many_webhooks', "namespace 'papers' has 20 webhooks, the most it may; delete one first"],
+    [400, 'invalid_webhook_url', 'body.url: must be https (got http)'],
+  ])("createWebhook rejects a %i with the server's code %s", async (status, code, message) => {
+    const { client, requests } = clientWith(() => apiError(status, code, message));
+    const error = await client.createWebhook({ url: WEBHOOK.url, events: ['batch.failed'] }).catch((e) => e);
+    expect(error).toBeInstanceOf(EmbedqError);
+    expect(error).toMatchObject({ name: 'EmbedqError', status, code, message });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("listWebhooks lists the key's webhooks, or one namespace's", async () => {
+    const { client, requests } = clientWith(() => json(200, { webhooks: [WEBHOOK] }));
+    await expect(client.listWebhooks()).resolves.toEqual({ webhooks: [WEBHOOK] });
+    await client.listWebhooks({ namespace: 'papers' });
+    expect(requests.map((r) => [r.method, r.url.href])).toEqual([
+      ['GET', 'http://api.test/v1/webhooks'],
+      ['GET', 'http://api.test/v1/webhooks?namespace=papers'],
+    ]);
+  });
+
+  it('getWebhook gets the webhook by its id', async () => {
+    const { client, requests } = clientWith(() => json(200, WEBHOOK));
+    await expect(client.getWebhook(WEBHOOK_ID)).resolves.toEqual(WEBHOOK);
+    expect(requests[0]?.method).toBe('GET');
+    expect(requests[0]?.url.href).toBe(`http://api.test/v1/webhooks/${WEBHOOK_ID}`);
+  });
+
+  it('deleteWebhook resolves with nothing on 204, and rejects a 404 as not_found', async () => {
+    const { client, requests } = clientWith(
+      () => new Response(null, { status: 204 }),
+      () => apiError(404, 'not_found', `no webhook '${WEBHOOK_ID}' in the key's namespaces`),
+    );
+    await expect(client.deleteWebhook(WEBHOOK_ID)).resolves.toBeUndefined();
+    expect(requests[0]?.method).toBe('DELETE');
+    expect(requests[0]?.url.href).toBe(`http://api.test/v1/webhooks/${WEBHOOK_ID}`);
+    expect(requests[0]?.body).toBeUndefined();
+    await expect(client.deleteWebhook(WEBHOOK_ID)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('listWebhookDeliveries sends the limit and status that are set', async () => {
+    const { client, requests } = clientWith(() => json(200, { deliveries: [DELIVERY] }));
+    await expect(
+      client.listWebhookDeliveries(WEBHOOK_ID, { limit: 5, status: 'delivered' }),
+    ).resolves.toEqual({
+      deliveries: [DELIVERY],
+    });
+    await client.listWebhookDeliveries(WEBHOOK_ID);
+    expect(requests.map((r) => r.url.pathname)).toEqual([
+      `/v1/webhooks/${WEBHOOK_ID}/deliveries`,
+      `/v1/webhooks/${WEBHOOK_ID}/deliveries`,
+    ]);
+    expect(Object.fromEntries(requests[0]?.url.searchParams ?? [])).toEqual({
+      limit: '5',
+      status: 'delivered',
+    });
+    expect(requests[1]?.url.search).toBe('');
+  });
+
+  it('refuses webhook ids no URL path can hold', async () => {
+    const { client, requests } = clientWith(() => json(200, {}));
+    await expect(client.getWebhook('..')).rejects.toThrow(TypeError);
+    await expect(client.deleteWebhook('')).rejects.toThrow(TypeError);
+    await expect(client.listWebhookDeliveries('.')).rejects.toThrow(TypeError);
+    expect(requests).toHaveLength(0);
   });
 });

@@ -15,6 +15,15 @@ import { HttpTransport, pathSegment } from './http-transport.js';
 import { pollingProgressSource } from './polling-progress-source.js';
 import type { SearchRequest, SearchResponse } from './search.js';
 import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
+import type {
+  CreatedWebhook,
+  CreateWebhookRequest,
+  ListDeliveriesQuery,
+  ListWebhooksQuery,
+  Webhook,
+  WebhookDeliveryList,
+  WebhookList,
+} from './webhooks.js';
 
 export interface CallOptions {
   /** Aborts the call, its retries and its waits: it rejects with the signal's reason. */
@@ -34,10 +43,15 @@ export interface GetDocumentOptions extends CallOptions, DocumentPageQuery {}
 
 export interface DeleteDocumentOptions extends CallOptions, DocumentDeleteQuery {}
 
+export interface ListWebhooksOptions extends CallOptions, ListWebhooksQuery {}
+
+export interface ListDeliveriesOptions extends CallOptions, ListDeliveriesQuery {}
+
 /**
  * The embedq REST API. Every method rejects with an EmbedqError when the server refuses or cannot
  * be reached (after the retries: 429 and 503 always, network failures for the calls that are
- * safe to repeat, which here is all of them), or with the signal's reason when aborted.
+ * safe to repeat, which is all of them but createWebhook), or with the signal's reason when
+ * aborted.
  */
 export class EmbedqClient {
   readonly #transport: HttpTransport;
@@ -123,6 +137,70 @@ export class EmbedqClient {
       method: 'DELETE',
       path: `/v1/documents/${pathSegment(documentId, 'documentId')}`,
       query: { namespace: options.namespace },
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * POST /v1/webhooks: registers an endpoint for the events named. The answer's `secret` signs
+   * every delivery (see verifyWebhook) and is never shown again. Not sent again after a network
+   * failure, since the server could have registered it: list the webhooks to find out.
+   */
+  async createWebhook(body: CreateWebhookRequest, options: CallOptions = {}): Promise<CreatedWebhook> {
+    return this.#transport.request({
+      method: 'POST',
+      path: '/v1/webhooks',
+      body,
+      idempotent: false,
+      signal: options.signal,
+    });
+  }
+
+  /** GET /v1/webhooks: the webhooks of the key's namespaces, or of the one asked for, oldest first. */
+  async listWebhooks(options: ListWebhooksOptions = {}): Promise<WebhookList> {
+    return this.#transport.request({
+      method: 'GET',
+      path: '/v1/webhooks',
+      query: { namespace: options.namespace },
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** GET /v1/webhooks/:id: the webhook, without its secret. */
+  async getWebhook(webhookId: string, options: CallOptions = {}): Promise<Webhook> {
+    return this.#transport.request({
+      method: 'GET',
+      path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}`,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * DELETE /v1/webhooks/:id: the webhook and its delivery log; attempts still due are not made.
+   * A second delete is `not_found`.
+   */
+  async deleteWebhook(webhookId: string, options: CallOptions = {}): Promise<void> {
+    // 204: no body.
+    await this.#transport.request<undefined>({
+      method: 'DELETE',
+      path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}`,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** GET /v1/webhooks/:id/deliveries: the webhook's deliveries with every attempt, newest first. */
+  async listWebhookDeliveries(
+    webhookId: string,
+    options: ListDeliveriesOptions = {},
+  ): Promise<WebhookDeliveryList> {
+    return this.#transport.request({
+      method: 'GET',
+      path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}/deliveries`,
+      query: { limit: options.limit, status: options.status },
       idempotent: true,
       signal: options.signal,
     });

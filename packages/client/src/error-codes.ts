@@ -16,12 +16,14 @@ export type ServerErrorCode =
   | 'invalid_filter'
   | 'invalid_cursor'
   | 'too_many_inputs'
+  | 'invalid_webhook_url'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
   | 'model_not_found'
   | 'idempotency_conflict'
   | 'no_chunks'
+  | 'too_many_webhooks'
   | 'payload_too_large'
   | 'document_too_large'
   | 'unsupported_media_type'
@@ -44,12 +46,14 @@ export const SERVER_ERROR_CODES = [
   'invalid_filter',
   'invalid_cursor',
   'too_many_inputs',
+  'invalid_webhook_url',
   'unauthorized',
   'forbidden',
   'not_found',
   'model_not_found',
   'idempotency_conflict',
   'no_chunks',
+  'too_many_webhooks',
   'payload_too_large',
   'document_too_large',
   'unsupported_media_type',

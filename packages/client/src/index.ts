@@ -62,6 +62,8 @@ export {
   type DeleteDocumentOptions,
   EmbedqClient,
   type GetDocumentOptions,
+  type ListDeliveriesOptions,
+  type ListWebhooksOptions,
   type SubmitOptions,
 } from './embedq-client.js';
 export { EmbedqError } from './embedq-error.js';
@@ -89,3 +91,36 @@ export {
 } from './search.js';
 export type { FieldOperators, FilterScalar, SearchFilter } from './search-filter.js';
 export type { WaitForBatchOptions } from './wait-for-batch.js';
+export {
+  BATCH_EVENT_DATA_FIELDS,
+  type BatchCompletedEvent,
+  type BatchEventData,
+  type BatchFailedEvent,
+  CREATE_WEBHOOK_REQUEST_FIELDS,
+  type CreatedWebhook,
+  type CreateWebhookRequest,
+  DOCUMENT_DELETED_EVENT_DATA_FIELDS,
+  type DocumentDeletedEvent,
+  type DocumentDeletedEventData,
+  LIST_DELIVERIES_QUERY_FIELDS,
+  LIST_WEBHOOKS_QUERY_FIELDS,
+  type ListDeliveriesQuery,
+  type ListWebhooksQuery,
+  WEBHOOK_CREATED_FIELDS,
+  WEBHOOK_DELIVERY_ATTEMPT_FIELDS,
+  WEBHOOK_DELIVERY_FIELDS,
+  WEBHOOK_DELIVERY_LIST_FIELDS,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_FIELDS,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_FIELDS,
+  WEBHOOK_LIST_FIELDS,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookDeliveryAttempt,
+  type WebhookDeliveryList,
+  type WebhookDeliveryStatus,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookList,
+} from './webhooks.js';
