@@ -90,6 +90,16 @@ export {
   type SearchResponse,
 } from './search.js';
 export type { FieldOperators, FilterScalar, SearchFilter } from './search-filter.js';
+export {
+  type VerifiedWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  verifyWebhookSignature,
+  type WebhookHeaders,
+  type WebhookMessage,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from './verify-webhook.js';
 export type { WaitForBatchOptions } from './wait-for-batch.js';
 export {
   BATCH_EVENT_DATA_FIELDS,
