@@ -9,6 +9,7 @@ import {
   CHUNK_STATUSES,
   CHUNKING_OPTIONS_FIELDS,
   CONTENT_TYPES,
+  CREATE_WEBHOOK_REQUEST_FIELDS,
   DOCUMENT_ACCEPTED_FIELDS,
   DOCUMENT_CHUNK_FIELDS,
   DOCUMENT_DELETE_QUERY_FIELDS,
@@ -25,6 +26,8 @@ import {
   type Fetch,
   LATENCY_HISTOGRAM_FIELDS,
   LATENCY_PERCENTILES_FIELDS,
+  LIST_DELIVERIES_QUERY_FIELDS,
+  LIST_WEBHOOKS_QUERY_FIELDS,
   SEARCH_FUSION_FIELDS,
   SEARCH_HIT_FIELDS,
   SEARCH_MODES,
@@ -36,6 +39,14 @@ import {
   SUBMIT_BATCH_REQUEST_FIELDS,
   SUBMIT_DOCUMENT_REQUEST_FIELDS,
   TRUNCATIONS,
+  WEBHOOK_CREATED_FIELDS,
+  WEBHOOK_DELIVERY_ATTEMPT_FIELDS,
+  WEBHOOK_DELIVERY_FIELDS,
+  WEBHOOK_DELIVERY_LIST_FIELDS,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_FIELDS,
+  WEBHOOK_LIST_FIELDS,
 } from '@embedq/client';
 import { generateSeedChunks } from '@embedq/workload';
 import { describe, expect, it } from 'vitest';
@@ -415,6 +426,11 @@ describe.skipIf(services === undefined)('@embedq/client against the pipeline', (
     const page = answer('/v1/documents/{id}', 'get', 200);
     const searchAnswer = answer('/v1/search', 'post', 200);
     const embeddings = answer('/v1/embeddings', 'post', 200);
+    const webhookBody = body('/v1/webhooks');
+    const webhookList = answer('/v1/webhooks', 'get', 200);
+    const deliveryList = answer('/v1/webhooks/{id}/deliveries', 'get', 200);
+    const delivery = deliveryList.properties.deliveries.items;
+    const deliveriesQuery = query('/v1/webhooks/{id}/deliveries', 'get');
 
     const contracts = {
       SUBMIT_BATCH_REQUEST_FIELDS: [SUBMIT_BATCH_REQUEST_FIELDS, batchBody],
@@ -440,6 +456,21 @@ describe.skipIf(services === undefined)('@embedq/client against the pipeline', (
       EMBEDDINGS_RESPONSE_FIELDS: [EMBEDDINGS_RESPONSE_FIELDS, embeddings],
       EMBEDDING_FIELDS: [EMBEDDING_FIELDS, embeddings.properties.data.items],
       EMBEDDINGS_USAGE_FIELDS: [EMBEDDINGS_USAGE_FIELDS, embeddings.properties.usage],
+      CREATE_WEBHOOK_REQUEST_FIELDS: [CREATE_WEBHOOK_REQUEST_FIELDS, webhookBody],
+      WEBHOOK_CREATED_FIELDS: [WEBHOOK_CREATED_FIELDS, answer('/v1/webhooks', 'post', 201)],
+      WEBHOOK_FIELDS: [WEBHOOK_FIELDS, answer('/v1/webhooks/{id}', 'get', 200)],
+      LIST_WEBHOOKS_QUERY_FIELDS: [LIST_WEBHOOKS_QUERY_FIELDS, query('/v1/webhooks', 'get')],
+      WEBHOOK_LIST_FIELDS: [WEBHOOK_LIST_FIELDS, webhookList],
+      'WEBHOOK_FIELDS (listed)': [WEBHOOK_FIELDS, webhookList.properties.webhooks.items],
+      LIST_DELIVERIES_QUERY_FIELDS: [LIST_DELIVERIES_QUERY_FIELDS, deliveriesQuery],
+      WEBHOOK_DELIVERY_LIST_FIELDS: [WEBHOOK_DELIVERY_LIST_FIELDS, deliveryList],
+      WEBHOOK_DELIVERY_FIELDS: [WEBHOOK_DELIVERY_FIELDS, delivery],
+      WEBHOOK_DELIVERY_ATTEMPT_FIELDS: [
+        WEBHOOK_DELIVERY_ATTEMPT_FIELDS,
+        delivery.properties.attemptLog.items,
+      ],
+      // The events' bodies are a free-form `payload` here: client-webhooks.test.ts holds
+      // WEBHOOK_EVENT_FIELDS and the data lists to bodies actually delivered.
     } as const;
     for (const [name, [list, schema]] of Object.entries(contracts)) {
       expect(listedFields(list), name).toEqual(declaredFields(schema));
@@ -453,10 +484,19 @@ describe.skipIf(services === undefined)('@embedq/client against the pipeline', (
       TRUNCATIONS: [TRUNCATIONS, batchBody.properties.truncation.enum],
       SEARCH_MODES: [SEARCH_MODES, searchBody.properties.mode.enum],
       ENCODING_FORMATS: [ENCODING_FORMATS, embeddingsBody.properties.encoding_format.enum],
+      WEBHOOK_EVENT_TYPES: [WEBHOOK_EVENT_TYPES, webhookBody.properties.events.items.enum],
+      'WEBHOOK_EVENT_TYPES (delivered)': [WEBHOOK_EVENT_TYPES, delivery.properties.eventType.enum],
+      WEBHOOK_DELIVERY_STATUSES: [WEBHOOK_DELIVERY_STATUSES, delivery.properties.status.enum],
+      'WEBHOOK_DELIVERY_STATUSES (query)': [
+        WEBHOOK_DELIVERY_STATUSES,
+        deliveriesQuery.properties.status.enum,
+      ],
     } as const;
     for (const [name, [listed, declared]] of Object.entries(values)) {
       expect([...listed].sort(), name).toEqual([...declared].sort());
     }
+    // deleteWebhook resolves with nothing: the 204 has no body.
+    expect(operation('/v1/webhooks/{id}', 'delete').responses['204'].content).toBeUndefined();
 
     // Every code any error answer of any route declares.
     const declaredCodes = new Set<string>();
