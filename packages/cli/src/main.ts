@@ -5,6 +5,7 @@ import { benchRunCommand } from './commands/bench-run.js';
 import { chunkCommand } from './commands/chunk.js';
 import { embedCommand } from './commands/embed.js';
 import { evalSearchCommand } from './commands/eval-search.js';
+import { fleetSimCommand } from './commands/fleet-sim.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
 import { reconcileCommand } from './commands/reconcile.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   benchRunCommand,
   loadCommand,
   evalSearchCommand,
+  fleetSimCommand,
   migrateCommand,
   reconcileCommand,
 ];
