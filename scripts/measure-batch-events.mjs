@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSeedChunks } from '../packages/workload/dist/index.js';
+import { followBatchEvents } from './lib/follow-batch-events.mjs';
 
 const api = process.env.EMBEDQ_API_URL;
 const headers = { authorization: `Bearer ${process.env.EMBEDQ_API_KEY}`, 'content-type': 'application/json' };
@@ -24,26 +25,12 @@ const post = async (path, body) => {
   return response.json();
 };
 
-/** Opens a batch's stream; resolves with the time its final event arrived and that event. */
+/** Follows a batch's stream; its `completed` event, or undefined (logged) when there was none. */
 async function follow(batchId) {
-  const response = await fetch(`${api}/v1/batches/${batchId}/events`, { headers });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let final;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const at = text.indexOf('event: completed');
-    if (at !== -1 && final === undefined && text.indexOf('\n\n', at) !== -1) {
-      const block = text.slice(at, text.indexOf('\n\n', at));
-      final = { at: Date.now(), data: JSON.parse(block.split('\n')[2].slice('data: '.length)) };
-    }
-  }
-  if (final === undefined)
-    console.error(`no completed event for ${batchId}: ${JSON.stringify(text.slice(-600))}`);
-  return final;
+  const final = await followBatchEvents(api, headers, batchId);
+  if (final.at !== undefined) return final;
+  console.error(`no completed event for ${batchId}: ${JSON.stringify(final.tail)}`);
+  return undefined;
 }
 
 // 1. STREAMS streams open on one batch that takes a while, with /healthz timed meanwhile.

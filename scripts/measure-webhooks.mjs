@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSeedChunks } from '../packages/workload/dist/index.js';
+import { followBatchEvents } from './lib/follow-batch-events.mjs';
 
 const api = process.env.EMBEDQ_API_URL;
 const headers = { authorization: `Bearer ${process.env.EMBEDQ_API_KEY}`, 'content-type': 'application/json' };
@@ -47,24 +48,11 @@ const receiver = createServer((req, res) => {
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const hookUrl = (path) => `http://127.0.0.1:${receiver.address().port}${path}`;
 
-/** Follows a batch's event stream; resolves with the arrival time of its final event and its data. */
+/** Follows a batch's stream; its `completed` event's arrival time and data. */
 async function follow(batchId) {
-  const response = await fetch(`${api}/v1/batches/${batchId}/events`, { headers });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let final;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const at = text.indexOf('event: completed');
-    if (at !== -1 && final === undefined && text.indexOf('\n\n', at) !== -1) {
-      const block = text.slice(at, text.indexOf('\n\n', at));
-      final = { at: Date.now(), data: JSON.parse(block.split('\n')[2].slice('data: '.length)) };
-    }
-  }
-  if (final === undefined) throw new Error(`no completed event for ${batchId}`);
+  const final = await followBatchEvents(api, headers, batchId);
+  if (final.at === undefined)
+    throw new Error(`no completed event for ${batchId}: ${JSON.stringify(final.tail)}`);
   return final;
 }
 
