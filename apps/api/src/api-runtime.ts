@@ -1,5 +1,12 @@
 import type { ApiConfig } from '@embedq/config';
-import { createEmbedder, type Embedder, logInferenceThreadEvents } from '@embedq/embedder';
+import {
+  createEmbedder,
+  type Embedder,
+  logInferenceSizing,
+  logInferenceThreadEvents,
+  readCpuBudget,
+  sizeInference,
+} from '@embedq/embedder';
 import { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
 import { createPool } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,7 +15,8 @@ import { type BuildAppOptions, buildApp } from './build-app.js';
 /**
  * The API process's embedder: queries are short, so small batches and one session with one
  * thread (a query embeds in ~5 ms on one thread, ~3 ms on two) keep the process small; bulk
- * inference is the worker's. ORT_SESSIONS and ORT_THREADS override them.
+ * inference is the worker's. ORT_SESSIONS and ORT_THREADS override them; the start-up log still
+ * says what CPU budget (cgroup quota or cores) the process has.
  */
 export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 512 } as const;
 const API_DEFAULT_THREADS = 1;
@@ -28,13 +36,17 @@ export async function startApi(
   // The app's logger exists only once the app is built, after the embedder; threads die only
   // once batches run, by which time it is set.
   let log: FastifyBaseLogger | undefined;
+  const sizing = sizeInference(config.embedding, readCpuBudget(), {
+    sessions: API_DEFAULT_SESSIONS,
+    threads: API_DEFAULT_THREADS,
+  });
   const embedder =
     options.embedder ??
     (await createEmbedder({
       precision: config.embedding.precision,
       ...API_EMBEDDER_LIMITS,
-      sessions: config.embedding.sessions ?? API_DEFAULT_SESSIONS,
-      threads: config.embedding.threads ?? API_DEFAULT_THREADS,
+      sessions: sizing.sessions,
+      threads: sizing.threads,
       onInferenceThread: logInferenceThreadEvents(() => log),
     }));
   const pool = createPool({
@@ -59,6 +71,10 @@ export async function startApi(
   const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
   const app = await buildApp({ config, pool, producer, embedder, batchEvents, webhooks }, options);
   log = app.log;
+  // Said once the logger exists, and only of an embedder this process made.
+  if (options.embedder === undefined) {
+    logInferenceSizing(app.log, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
+  }
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;
   return {

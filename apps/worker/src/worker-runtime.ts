@@ -1,5 +1,13 @@
 import type { WorkerConfig } from '@embedq/config';
-import { createEmbedder, type Embedder, logInferenceThreadEvents, MODEL_NAME } from '@embedq/embedder';
+import {
+  createEmbedder,
+  type Embedder,
+  logInferenceSizing,
+  logInferenceThreadEvents,
+  MODEL_NAME,
+  readCpuBudget,
+  sizeInference,
+} from '@embedq/embedder';
 import {
   createConsumer,
   createWebhookConsumer,
@@ -44,14 +52,7 @@ export interface WorkerRuntime {
  */
 export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
-  const embedder =
-    options.embedder ??
-    (await createEmbedder({
-      precision: config.embedding.precision,
-      ...(config.embedding.sessions === undefined ? {} : { sessions: config.embedding.sessions }),
-      ...(config.embedding.threads === undefined ? {} : { threads: config.embedding.threads }),
-      onInferenceThread: logInferenceThreadEvents(() => logger),
-    }));
+  const embedder = options.embedder ?? (await createOwnEmbedder(config, logger));
   const pool = createPool({
     url: config.services.databaseUrl,
     ssl: config.services.databaseSsl,
@@ -265,6 +266,21 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     return closing;
   };
   return { workerId: config.workerId, close };
+}
+
+/**
+ * The worker's embedder, sized to the CPUs this process may use: a dyno or container reports its
+ * host's cores, so the cgroup quota comes first. ORT_SESSIONS and ORT_THREADS win when set.
+ */
+async function createOwnEmbedder(config: WorkerConfig, logger: Logger): Promise<Embedder> {
+  const sizing = sizeInference(config.embedding, readCpuBudget());
+  logInferenceSizing(logger, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
+  return createEmbedder({
+    precision: config.embedding.precision,
+    sessions: sizing.sessions,
+    threads: sizing.threads,
+    onInferenceThread: logInferenceThreadEvents(() => logger),
+  });
 }
 
 function roundTimes(result: EmbedJobResult): Record<string, number> {

@@ -39,9 +39,9 @@ export interface ServiceConfig {
 export interface EmbeddingConfig {
   /** `EMBED_PRECISION`, default `int8`. */
   readonly precision: Precision;
-  /** `ORT_SESSIONS`: ONNX Runtime sessions run side by side; default: worker 2 (1 on one core), API 1. */
+  /** `ORT_SESSIONS`: ONNX Runtime sessions run side by side; default: worker 2 (1 on a budget of one CPU), API 1. */
   readonly sessions: number | undefined;
-  /** `ORT_THREADS`: ONNX Runtime intra-op threads per session; default: the cores / sessions (API: 1). */
+  /** `ORT_THREADS`: ONNX Runtime intra-op threads per session; default: the CPU budget (cgroup quota, else `os.availableParallelism()`) / sessions (API: 1). */
   readonly threads: number | undefined;
 }
 

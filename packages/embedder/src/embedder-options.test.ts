@@ -1,16 +1,19 @@
-import { availableParallelism } from 'node:os';
 import { defaultModelDir } from '@embedq/model';
 import { describe, expect, it } from 'vitest';
+import { readCpuBudget } from './cpu-budget.js';
 import { EMBEDDER_DEFAULTS, resolveEmbedderOptions } from './embedder-options.js';
 import { type EmbedderOptions, MAX_SEQUENCE_LENGTH } from './interfaces.js';
+
+// The CPUs the defaults divide: the cgroup quota where one is set, else the cores.
+const cpus = readCpuBudget().cpus;
 
 describe('resolveEmbedderOptions', () => {
   it('fills in the documented defaults', () => {
     expect(resolveEmbedderOptions()).toEqual({
       precision: 'int8',
       modelDir: defaultModelDir(),
-      sessions: Math.min(2, availableParallelism()),
-      threads: Math.max(1, Math.floor(availableParallelism() / Math.min(2, availableParallelism()))),
+      sessions: Math.min(2, cpus),
+      threads: Math.max(1, Math.floor(cpus / Math.min(2, cpus))),
       maxBatchSize: 64,
       maxBatchTokens: 512,
       sortWindow: 2048,
@@ -25,10 +28,10 @@ describe('resolveEmbedderOptions', () => {
     });
   });
 
-  it('splits the cores among the sessions unless threads are given', () => {
-    expect(resolveEmbedderOptions({ sessions: 1 }).threads).toBe(availableParallelism());
+  it('splits the CPU budget among the sessions unless threads are given', () => {
+    expect(resolveEmbedderOptions({ sessions: 1 }).threads).toBe(cpus);
     expect(resolveEmbedderOptions({ sessions: 1, threads: 3 }).threads).toBe(3);
-    expect(resolveEmbedderOptions({ sessions: 4 * availableParallelism() }).threads).toBe(1);
+    expect(resolveEmbedderOptions({ sessions: 4 * cpus }).threads).toBe(1);
   });
 
   it('keeps every option that is given', () => {

@@ -1,5 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { defaultModelDir } from '@embedq/model';
+import { readCpuBudget } from './cpu-budget.js';
+import { DEFAULT_MAX_SESSIONS, sizeInference } from './inference-sizing.js';
 import { type EmbedderOptions, MAX_SEQUENCE_LENGTH, type Precision } from './interfaces.js';
 
 export interface ResolvedEmbedderOptions {
@@ -14,8 +15,8 @@ export interface ResolvedEmbedderOptions {
 
 export const EMBEDDER_DEFAULTS = {
   precision: 'int8',
-  /** At most this many; fewer on a machine with fewer cores. */
-  sessions: 2,
+  /** At most this many; fewer when the CPU budget (cgroup quota, else cores) is smaller. */
+  sessions: DEFAULT_MAX_SESSIONS,
   maxBatchSize: 64,
   maxBatchTokens: 512,
   sortWindow: 2048,
@@ -34,16 +35,16 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
   if (precision !== 'int8' && precision !== 'fp32') {
     throw new RangeError(`precision must be 'int8' or 'fp32', got ${String(precision)}`);
   }
-  const cores = availableParallelism();
-  const sessions = positiveInteger(
-    'sessions',
-    options.sessions ?? Math.min(EMBEDDER_DEFAULTS.sessions, cores),
-  );
+  // The cgroup files are read only when a count is left unset.
+  const counts =
+    options.sessions !== undefined && options.threads !== undefined
+      ? { sessions: options.sessions, threads: options.threads }
+      : sizeInference(options, readCpuBudget());
   return {
     precision,
     modelDir: options.modelDir ?? defaultModelDir(),
-    sessions,
-    threads: positiveInteger('threads', options.threads ?? Math.max(1, Math.floor(cores / sessions))),
+    sessions: positiveInteger('sessions', counts.sessions),
+    threads: positiveInteger('threads', counts.threads),
     maxBatchSize: positiveInteger('maxBatchSize', options.maxBatchSize ?? EMBEDDER_DEFAULTS.maxBatchSize),
     // A batch must hold at least one chunk of the longest possible length.
     maxBatchTokens: positiveInteger(

@@ -1,8 +1,15 @@
 export { MODEL_NAME } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
+export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
 export { EmbedderClosedError } from './errors.js';
+export {
+  describeInferenceSizing,
+  type InferenceSizing,
+  logInferenceSizing,
+  sizeInference,
+} from './inference-sizing.js';
 export { type EventLineLogger, logInferenceThreadEvents } from './inference-thread-event.js';
 export {
   type BatchReport,

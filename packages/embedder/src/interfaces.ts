@@ -24,14 +24,18 @@ export interface EmbedderOptions {
   readonly modelDir?: string;
   /**
    * ONNX Runtime sessions that run batches side by side, each on a thread of its own. Default: 2,
-   * or 1 on a single core. Each holds its own copy of the weights and its own activation memory
+   * or 1 when the CPU budget (the cgroup quota where one is set, else the cores) is one CPU. Each holds its own copy of the weights and its own activation memory
    * (about 40 MB plus one batch's activations), so a process that must stay small uses 1.
    * Two 1-thread sessions beat one 2-thread session on 2 cores, and by far when other processes
    * take CPU: one session's two threads meet at the end of every operator, so a thread that loses
    * its core stalls the other.
    */
   readonly sessions?: number;
-  /** ONNX Runtime intra-op threads per session. Default: the cores Node sees divided by `sessions`. */
+  /**
+   * ONNX Runtime intra-op threads per session. Default: the CPU budget divided by `sessions`: the
+   * cgroup's CPU quota where one is set (a container or dyno sees the host's cores), else
+   * `os.availableParallelism()`.
+   */
   readonly threads?: number;
   /** Most chunks in one inference batch. Default 64. */
   readonly maxBatchSize?: number;
