@@ -7,18 +7,6 @@ export function formatNumber(value: number, digits = 1): string {
   return rounded.toLocaleString('en-US');
 }
 
-/** Axis labels: 950, 1.2k, 3.4M. */
-export function formatCompact(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e6) return `${trim(value / 1e6)}M`;
-  if (abs >= 1e3) return `${trim(value / 1e3)}k`;
-  return trim(value);
-}
-
-function trim(value: number): string {
-  return String(Math.round(value * 10) / 10);
-}
-
 /** Seconds as "0.4 s", "42 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(seconds: number): string {
   if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;

@@ -166,7 +166,7 @@ function quantileChart(
   id: string,
   q: DashboardSnapshot['latency']['endToEnd'],
 ): string {
-  return lineChart({ id, times: s.times, stepMs: step(s), unit: ' s', series: quantileSeries(q) });
+  return lineChart({ id, times: s.times, stepMs: step(s), seconds: true, series: quantileSeries(q) });
 }
 
 function backlogChart(s: DashboardSnapshot): string {

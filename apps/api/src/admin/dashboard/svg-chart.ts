@@ -1,4 +1,5 @@
-import { formatClock, formatCompact } from './format.js';
+import { numberAxis, secondsAxis, TICK_STEPS } from './axis-ticks.js';
+import { formatClock } from './format.js';
 import { escapeHtml } from './html.js';
 
 /**
@@ -31,21 +32,13 @@ export interface ChartOptions {
   readonly references?: readonly ReferenceLine[];
   /** Appended to y-axis labels ("/s", " MB"). */
   readonly unit?: string;
+  /** The values are seconds: the y axis reads in ms, s, min or h, whichever suits (`unit` unused). */
+  readonly seconds?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
 
 const MARGIN = { left: 52, right: 14, top: 10, bottom: 24 };
-const TICKS = 4;
-
-/** A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) so that four steps reach `top`. */
-export function niceStep(top: number): number {
-  if (!(top > 0)) return 1;
-  const raw = top / TICKS;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  for (const step of [1, 2, 2.5, 5]) if (step * power >= raw) return step * power;
-  return 10 * power;
-}
 
 export function lineChart(options: ChartOptions): string {
   const width = options.width ?? 640;
@@ -66,27 +59,26 @@ export function lineChart(options: ChartOptions): string {
     }
   }
   for (const reference of references) top = Math.max(top, reference.value);
-  const yStep = niceStep(top * 1.05);
-  const yMax = yStep * TICKS;
+  const yAxis = options.seconds === true ? secondsAxis(top) : numberAxis(top, options.unit);
+  const yMax = yAxis.max;
   const x = (t: number) => MARGIN.left + ((t - start) / Math.max(end - start, 1)) * plotW;
   const y = (v: number) => MARGIN.top + plotH - (v / yMax) * plotH;
   const parts: string[] = [];
 
-  for (let i = 0; i <= TICKS; i++) {
-    const value = yStep * i;
-    const py = y(value).toFixed(1);
+  for (const tick of yAxis.ticks) {
+    const py = y(tick.value).toFixed(1);
     parts.push(`<line class="grid" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${py}" y2="${py}"/>`);
     parts.push(
-      `<text class="axis" x="${MARGIN.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${escapeHtml(formatCompact(value))}${escapeHtml(options.unit ?? '')}</text>`,
+      `<text class="axis y" x="${MARGIN.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${escapeHtml(tick.label)}</text>`,
     );
   }
   const span = end - start;
-  for (let i = 0; i <= TICKS; i++) {
-    const t = start + (span / TICKS) * i;
+  for (let i = 0; i <= TICK_STEPS; i++) {
+    const t = start + (span / TICK_STEPS) * i;
     // The end labels stay inside the plot's width.
-    const anchor = i === 0 ? 'start' : i === TICKS ? 'end' : 'middle';
+    const anchor = i === 0 ? 'start' : i === TICK_STEPS ? 'end' : 'middle';
     parts.push(
-      `<text class="axis" x="${x(t).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}">${formatClock(t, span < 3_600_000)}</text>`,
+      `<text class="axis x" x="${x(t).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}">${formatClock(t, span < 3_600_000)}</text>`,
     );
   }
   for (const reference of references) {
