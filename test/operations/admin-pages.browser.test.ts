@@ -141,6 +141,60 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
     expect(problems).toEqual([]);
   });
 
+  it('refreshes when opened at a URL that carries the credentials, and labels every axis distinctly', async () => {
+    // As curl users and bookmarks do: no stored credentials, the key in the address itself.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const seen: string[] = [];
+    page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => seen.push(`request failed: ${request.url()}`));
+    const snapshots: { url: string; status: number }[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/admin/dashboard/snapshot.json')) {
+        snapshots.push({ url: response.url(), status: response.status() });
+      }
+    });
+    const address = new URL('/admin/dashboard?window=120', pipeline.baseUrl);
+    address.username = 'admin';
+    address.password = TEST_ADMIN_KEY;
+    await page.goto(address.href);
+
+    // The page polls every 2 s: three answers mean it drew once and refreshed twice. A page that
+    // cannot fetch says why in its status line.
+    await waitFor(
+      'three snapshots answered 200',
+      async () => (snapshots.filter((s) => s.status === 200).length >= 3 ? true : undefined),
+      20_000,
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the page says "${await page.locator('#status').textContent()}"`);
+    });
+    await page.locator('#status.ok', { hasText: /^updated / }).waitFor();
+    await page.locator('[data-card="throughput"]').waitFor();
+    // The requests name no credentials; the browser authenticates them itself.
+    for (const snapshot of snapshots) expect(snapshot.url).not.toContain('@');
+    expect(snapshots.every((s) => s.status === 200)).toBe(true);
+
+    // Every chart's y axis: five labels, none repeated; the waits read as durations.
+    const charts: { id: string; labels: string[] }[] = [];
+    for (const svg of await page.locator('[data-chart]').all()) {
+      const id = (await svg.getAttribute('data-chart')) ?? '';
+      charts.push({ id, labels: await svg.locator('text.axis.y').allTextContents() });
+    }
+    expect(charts.map((c) => c.id).sort()).toEqual(
+      ['backlog', 'latency', 'queue-wait', 'throughput', 'worker-rss', 'worker-throughput'].sort(),
+    );
+    for (const chart of charts) {
+      expect(chart.labels, chart.id).toHaveLength(5);
+      expect(new Set(chart.labels).size, `${chart.id}: ${chart.labels.join(', ')}`).toBe(5);
+    }
+    const waits = charts.find((c) => c.id === 'queue-wait')?.labels ?? [];
+    for (const label of waits) expect(label).toMatch(/^\d+(\.\d+)? (ms|s|min|h)$/);
+    console.log(`[admin pages] queue-wait axis: ${waits.join(', ')}`);
+    await screenshot(page, 'dashboard-credentials-in-url.png');
+    expect(seen).toEqual([]);
+    await context.close();
+  });
+
   it("retries and cleans a failed job through Bull Board's API", async () => {
     const queue = pipeline.api.producer.queues.interactive;
     const [failed] = await queue.getFailed(0, 0);

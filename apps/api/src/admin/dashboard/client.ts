@@ -19,12 +19,20 @@ declare const document: {
   readonly hidden: boolean;
   addEventListener(type: 'visibilitychange', listener: () => void): void;
 };
-declare const location: { readonly search: string };
+declare const location: { readonly search: string; readonly origin: string };
 
 const POLL_MS = 2_000;
 const content = document.getElementById('content');
 const status = document.getElementById('status');
 const windowSeconds = new URLSearchParams(location.search).get('window') ?? '900';
+/**
+ * Absolute, from the origin: a page opened at http://admin:KEY@host/... resolves a relative URL
+ * to one carrying those credentials, which fetch refuses ("Request cannot be constructed from a
+ * URL that includes credentials"). The origin has none; the browser still sends the Basic
+ * credentials it authenticated the page with.
+ */
+const snapshotUrl = new URL('/admin/dashboard/snapshot.json', location.origin);
+snapshotUrl.searchParams.set('window', windowSeconds);
 let timer: ReturnType<typeof setTimeout> | undefined;
 let fetching = false;
 
@@ -38,12 +46,7 @@ async function refresh(): Promise<void> {
   timer = undefined;
   fetching = true;
   try {
-    const response = await fetch(
-      `/admin/dashboard/snapshot.json?window=${encodeURIComponent(windowSeconds)}`,
-      {
-        headers: { accept: 'application/json' },
-      },
-    );
+    const response = await fetch(snapshotUrl, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`the API answered ${response.status}`);
     const snapshot = (await response.json()) as DashboardSnapshot;
     if (content !== null) content.innerHTML = renderDashboard(snapshot);
