@@ -3,7 +3,8 @@
 # are the same image with another command (see docker-compose.yml).
 #   docker build -t embedq .
 #   docker run embedq env MALLOC_MMAP_THRESHOLD_=65536 node apps/worker/dist/main.js
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS, as on Heroku (package.json engines.node); the tests also run on Node 20.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # The pnpm that scripts/setup.sh installs; no corepack, whose signature checks fail on some registries.
