@@ -1,6 +1,7 @@
 import { MIN_KEY_LENGTH, parseApiKeys } from './api-keys.js';
 import { type Env, EnvReader } from './env-reader.js';
 import type { ApiConfig, AuthConfig, LogLevel } from './interfaces.js';
+import { readPlannerConfig } from './planner-config.js';
 import { readEmbeddingConfig, readServiceConfig } from './service-config.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -33,6 +34,7 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
     throughputTarget: read.integer('THROUGHPUT_TARGET', 500, { min: 1 }),
     hnswEfSearch: read.integer('HNSW_EF_SEARCH', 200, { min: 10, max: 1_000 }),
     webhooks: { allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false) },
+    planner: readPlannerConfig(read),
   };
   read.done();
   return config;

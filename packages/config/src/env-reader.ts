@@ -47,6 +47,18 @@ export class EnvReader {
     return this.integer(name, range.min, range);
   }
 
+  /** A plain decimal number (`0.8`, `12`) within the range, both ends included. */
+  decimal(name: string, fallback: number, range: { min: number; max: number }): number {
+    const raw = this.#raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < range.min || value > range.max) {
+      this.#problems.push(`${name} must be a number ${range.min}..${range.max}, got '${raw}'`);
+      return fallback;
+    }
+    return value;
+  }
+
   /** Comma-separated non-negative numbers (decimals allowed), at least one. */
   numberList(name: string, fallback: readonly number[], range: { max: number }): readonly number[] {
     const raw = this.#raw(name);

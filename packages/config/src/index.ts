@@ -11,6 +11,7 @@ export type {
   EmbeddingConfig,
   JobPlanConfig,
   LogLevel,
+  PlannerConfig,
   Precision,
   ReconcileConfig,
   ServiceConfig,
@@ -18,6 +19,7 @@ export type {
   WebhookDeliveryConfig,
   WorkerConfig,
 } from './interfaces.js';
+export { MAX_PLANNER_WINDOW_SECONDS, plannerConfigFromEnv } from './planner-config.js';
 export { PROCESS_RUNTIMES, type ProcessRuntime, procfileCommand, runtimeEnv } from './process-runtime.js';
 export { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, serviceConfigFromEnv } from './service-config.js';
 export {

@@ -119,6 +119,30 @@ export interface WebhookDeliveryConfig extends WebhookConfig {
   readonly concurrency: number;
 }
 
+/**
+ * How many workers the load needs (the dashboard's card, `embedq_workers_needed`, `embedq plan`):
+ * ceil((arrival + backlog / SLA) / (utilisation x per-worker rate)), all in model tokens/s.
+ */
+export interface PlannerConfig {
+  /** `LATENCY_SLA_SECONDS`, default 60: a backlog should drain within this long. */
+  readonly latencySlaSeconds: number;
+  /**
+   * `PLANNER_UTILISATION`, default 0.8: the share of a worker's measured rate to plan on; the
+   * rest absorbs bursts and uneven jobs (a queue's wait grows without bound as it nears 1).
+   */
+  readonly utilisation: number;
+  /**
+   * `WORKER_TOKENS_PER_SEC`, default 13,500: one worker's rate (model tokens/s) when no recent
+   * metrics bucket had the workers busy to measure it: 200 chunks/s, the low end of a 2-core
+   * worker, x 67.6 tokens per seed chunk (65.6 word pieces + [CLS] and [SEP]).
+   */
+  readonly workerTokensPerSec: number;
+  /** `PLANNER_WINDOW_SECONDS`, default 300: the arrival rate averages over this long. */
+  readonly windowSeconds: number;
+  /** `PLANNER_MIN_WORKERS`, default 0: never plan fewer (0 lets an idle fleet scale to zero). */
+  readonly minWorkers: number;
+}
+
 export interface ApiConfig {
   /** `PORT`, default 3000. */
   readonly port: number;
@@ -144,6 +168,7 @@ export interface ApiConfig {
    */
   readonly hnswEfSearch: number;
   readonly webhooks: WebhookConfig;
+  readonly planner: PlannerConfig;
 }
 
 export interface WorkerConfig {
