@@ -6,6 +6,7 @@ export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs }
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
 export { JobProducer, type JobStatus } from './job-producer.js';
 export * from './metrics/index.js';
+export { oldestWaitingSince } from './oldest-waiting-job.js';
 export { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 export { type ReconcileOptions, type ReconcileReport, reconcileOnce } from './reconcile.js';
 export { reconcileWebhooks, type WebhookReconcileReport } from './reconcile-webhooks.js';

@@ -35,6 +35,7 @@ export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.js';
 export { listDocumentChunks } from './sql/list-document-chunks.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
+export { type PendingWork, pendingWork } from './sql/pending-work.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
 export { searchChunks } from './sql/search-chunks.js';
