@@ -22,6 +22,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     redis,
     db: deps.pool,
     target: deps.config.throughputTarget,
+    planner: deps.config.planner,
     bullBoardPath: BULL_BOARD_PATH,
   };
   await registerBullBoard(app, deps.producer.queues);

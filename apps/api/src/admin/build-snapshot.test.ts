@@ -2,6 +2,7 @@ import {
   BUCKET_SECONDS,
   type FleetBucket,
   LATENCY_BOUNDS_SECONDS,
+  planWorkers,
   type WorkerHeartbeat,
 } from '@embedq/queue';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,15 @@ function beat(workerId: string): WorkerHeartbeat {
   };
 }
 
+const PLAN_SETTINGS = {
+  slaSeconds: 60,
+  utilisation: 0.8,
+  fallbackTokensPerWorkerSec: 13_500,
+  windowSeconds: 300,
+  minWorkers: 0,
+  targetChunksPerSec: 500,
+};
+
 function data(overrides: Partial<FleetData>): FleetData {
   return {
     now: NOW,
@@ -59,6 +69,11 @@ function data(overrides: Partial<FleetData>): FleetData {
     buckets: Array.from({ length: 12 }, (_, i) => bucket(i)),
     workers: [],
     pendingChunks: 0,
+    plan: planWorkers(
+      { now: NOW, buckets: [], liveWorkers: 0, pendingChunks: 0, pendingWordPieces: 0 },
+      PLAN_SETTINGS,
+    ),
+    oldestWaitSeconds: 0,
     queues: [],
     failedLastHour: 0,
     recentFailures: [],
@@ -107,5 +122,28 @@ describe('buildSnapshot', () => {
       ['live', true],
       ['gone', false],
     ]);
+  });
+
+  it('carries the plan, rounded for the page, with the oldest wait', () => {
+    const plan = planWorkers(
+      { now: NOW, buckets: [], liveWorkers: 2, pendingChunks: 30_000, pendingWordPieces: 30_000 * 64.03 },
+      PLAN_SETTINGS,
+    );
+    const s = buildSnapshot(data({ plan, oldestWaitSeconds: 12.345 }));
+    // 30,000 chunks x 66.03 tokens drained in 60 s, at 0.8 x 13,500 per worker: ceil(3.06).
+    expect(s.plan).toMatchObject({
+      needed: 4,
+      have: 2,
+      neededNow: 4,
+      rateSource: 'configured',
+      tokensPerWorkerSec: 13_500,
+      backlogChunks: 30_000,
+      tokensPerChunk: 66,
+      slaSeconds: 60,
+      utilisation: 0.8,
+      targetChunksPerSec: 500,
+      workersForTarget: 4,
+      oldestWaitSeconds: 12.3,
+    });
   });
 });

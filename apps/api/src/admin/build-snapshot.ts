@@ -5,10 +5,12 @@ import {
   LATENCY_BOUNDS_SECONDS,
   quantile,
   type WorkerHeartbeat,
+  type WorkerPlan,
 } from '@embedq/queue';
 import type {
   DashboardSnapshot,
   FailedJobView,
+  PlanView,
   QuantileSeries,
   Quantiles,
   QueueView,
@@ -33,6 +35,9 @@ export interface FleetData {
   readonly buckets: readonly FleetBucket[];
   readonly workers: readonly WorkerHeartbeat[];
   readonly pendingChunks: number;
+  /** How many workers the load needs, planned on a window of its own (PLANNER_WINDOW_SECONDS). */
+  readonly plan: WorkerPlan;
+  readonly oldestWaitSeconds: number;
   readonly queues: readonly QueueView[];
   readonly failedLastHour: number;
   readonly recentFailures: readonly FailedJobView[];
@@ -81,6 +86,7 @@ export function buildSnapshot(data: FleetData): DashboardSnapshot {
       rssTargetMb: RSS_TARGET_MB,
       dynoLimitMb: DYNO_LIMIT_MB,
     },
+    plan: planView(data.plan, data.oldestWaitSeconds),
     failures: {
       lastHour: data.failedLastHour,
       reasons: reasonsOf(data.recentFailures),
@@ -162,6 +168,28 @@ function workerSeries(buckets: readonly FleetBucket[], live: readonly WorkerHear
     }),
     chunksPerSec: buckets.map((b) => round((b.workers.get(workerId)?.chunks ?? 0) / BUCKET_SECONDS)),
   }));
+}
+
+function planView(plan: WorkerPlan, oldestWaitSeconds: number): PlanView {
+  return {
+    needed: plan.needed,
+    have: plan.have,
+    neededNow: plan.neededNow,
+    tokensPerWorkerSec: Math.round(plan.tokensPerWorkerSec),
+    rateSource: plan.rateSource,
+    arrivalChunksPerSec: round(plan.arrivalChunksPerSec),
+    arrivalTokensPerSec: Math.round(plan.arrivalTokensPerSec),
+    backlogChunks: plan.backlogChunks,
+    backlogTokens: plan.backlogTokens,
+    tokensPerChunk: round(plan.tokensPerChunk),
+    slaSeconds: plan.slaSeconds,
+    utilisation: plan.utilisation,
+    windowSeconds: plan.windowSeconds,
+    stabilizationSeconds: plan.stabilizationSeconds,
+    targetChunksPerSec: plan.targetChunksPerSec,
+    workersForTarget: plan.workersForTarget,
+    oldestWaitSeconds: round(oldestWaitSeconds),
+  };
 }
 
 function reasonsOf(failures: readonly FailedJobView[]): { reason: string; jobs: number }[] {

@@ -1,5 +1,13 @@
-import { type MetricsPublisher, type MetricsReader, QUEUE_KINDS, type QueueKind } from '@embedq/queue';
-import { countPendingChunks, type Queryable } from '@embedq/store';
+import type { PlannerConfig } from '@embedq/config';
+import {
+  type MetricsPublisher,
+  type MetricsReader,
+  planSettingsOf,
+  QUEUE_KINDS,
+  type QueueKind,
+  readWorkerPlan,
+} from '@embedq/queue';
+import type { Queryable } from '@embedq/store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FleetData } from './build-snapshot.js';
@@ -27,23 +35,34 @@ export interface FleetSources {
   readonly redis: Redis;
   readonly db: Queryable;
   readonly target: number;
+  readonly planner: PlannerConfig;
   readonly bullBoardPath: string;
 }
 
 /**
  * Reads the fleet's state for the dashboard: the metrics window from Redis, the live workers,
- * the backlog from Postgres (recorded into the window, so the backlog has a history), and each
- * queue's job counts and recent failures.
+ * the backlog from Postgres (recorded into the window, so the backlog has a history), how many
+ * workers the load needs, and each queue's job counts and recent failures.
  */
 export async function readFleetData(sources: FleetSources, windowSeconds: number): Promise<FleetData> {
   const now = Date.now();
-  const [buckets, workers, pendingChunks, queues, failures] = await Promise.all([
+  const [buckets, reading, queues, failures] = await Promise.all([
     sources.reader.buckets(now - windowSeconds * 1_000, now),
-    sources.reader.liveWorkers(now),
-    countPendingChunks(sources.db),
+    readWorkerPlan(
+      {
+        reader: sources.reader,
+        redis: sources.redis,
+        queues: QUEUE_KINDS.map((kind) => sources.queues[kind]),
+        db: sources.db,
+      },
+      planSettingsOf(sources.planner, sources.target),
+      now,
+    ),
     Promise.all(QUEUE_KINDS.map((kind) => queueView(sources, kind))),
     Promise.all(QUEUE_KINDS.map((kind) => recentFailures(sources, kind, now))),
   ]);
+  const { workers } = reading;
+  const pendingChunks = reading.pending.chunks;
   await sources.publisher.recordBacklog(pendingChunks, now);
   const last = buckets.at(-1);
   // This read's own backlog sample belongs in the current bucket.
@@ -56,6 +75,8 @@ export async function readFleetData(sources: FleetSources, windowSeconds: number
     buckets: withBacklog,
     workers,
     pendingChunks,
+    plan: reading.plan,
+    oldestWaitSeconds: reading.oldestWaitSeconds,
     queues,
     failedLastHour: failures.reduce((sum, f) => sum + f.lastHour, 0),
     recentFailures: failures

@@ -1,13 +1,17 @@
+import type { PlannerConfig } from '@embedq/config';
 import {
   BATCH_DURATION_BOUNDS_SECONDS,
   LATENCY_BOUNDS_SECONDS,
   type MetricsPublisher,
   type MetricsReader,
+  planSettingsOf,
   QUEUE_KINDS,
   type QueueKind,
+  readWorkerPlan,
 } from '@embedq/queue';
-import { countPendingChunks, type Queryable } from '@embedq/store';
+import type { Queryable } from '@embedq/store';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { JOB_STATES } from './fleet-data.js';
 import { FleetHistogram } from './fleet-histogram.js';
@@ -17,8 +21,11 @@ export interface PrometheusSources {
   /** Records the backlog each scrape reads, so its history has points while nobody looks at the dashboard. */
   readonly publisher: MetricsPublisher;
   readonly queues: Readonly<Record<QueueKind, Queue>>;
+  /** The connection the queues use. */
+  readonly redis: Redis;
   readonly db: Queryable;
   readonly target: number;
+  readonly planner: PlannerConfig;
 }
 
 export interface PrometheusMetrics {
@@ -55,6 +62,23 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
     ['worker'],
   );
   const workerActive = gauge('embedq_worker_active_jobs', 'Jobs each live worker is running', ['worker']);
+  const workersNeeded = gauge(
+    'embedq_workers_needed',
+    'Workers the load needs: ceil((arrival + backlog / LATENCY_SLA_SECONDS) / (PLANNER_UTILISATION x per-worker rate)) in model tokens, scaled down only to the largest need of the last 300 s',
+  );
+  const oldestWait = gauge(
+    'embedq_queue_oldest_wait_seconds',
+    'Seconds the longest-waiting job of the embedding queues has waited since its enqueue; 0 when none waits',
+  );
+  const workerRate = gauge(
+    'embedq_planner_worker_tokens_per_second',
+    'Model tokens/s of one worker as the planner counts it: measured while work waited, else WORKER_TOKENS_PER_SEC',
+    ['source'],
+  );
+  const arrivalRate = gauge(
+    'embedq_planner_arrival_tokens_per_second',
+    'Model tokens/s arriving: done plus backlog growth over PLANNER_WINDOW_SECONDS',
+  );
 
   const jobsCompleted = counter('embedq_jobs_completed_total', 'Jobs that wrote their vectors, fleet-wide');
   const attemptsFailed = counter(
@@ -98,20 +122,33 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
   };
 
   const refresh = async () => {
-    const [totals, workers, pending, counts] = await Promise.all([
+    const [totals, reading, counts] = await Promise.all([
       sources.reader.totals(),
-      sources.reader.liveWorkers(),
-      countPendingChunks(sources.db),
+      readWorkerPlan(
+        {
+          reader: sources.reader,
+          redis: sources.redis,
+          queues: QUEUE_KINDS.map((kind) => sources.queues[kind]),
+          db: sources.db,
+        },
+        planSettingsOf(sources.planner, sources.target),
+      ),
       Promise.all(QUEUE_KINDS.map((kind) => sources.queues[kind].getJobCounts(...JOB_STATES))),
     ]);
+    const { workers, plan } = reading;
     queueJobs.reset();
     QUEUE_KINDS.forEach((kind, i) => {
       for (const [state, jobs] of Object.entries(counts[i] ?? {})) {
         queueJobs.set({ queue: sources.queues[kind].name, state }, jobs);
       }
     });
-    backlog.set(pending);
-    await sources.publisher.recordBacklog(pending);
+    backlog.set(reading.pending.chunks);
+    await sources.publisher.recordBacklog(reading.pending.chunks, reading.now);
+    workersNeeded.set(plan.needed);
+    oldestWait.set(reading.oldestWaitSeconds);
+    workerRate.reset();
+    workerRate.set({ source: plan.rateSource }, plan.tokensPerWorkerSec);
+    arrivalRate.set(plan.arrivalTokensPerSec);
     target.set(sources.target);
     workersLive.set(workers.length);
     for (const metric of [workerRss, workerHeap, workerLag, workerActive]) metric.reset();

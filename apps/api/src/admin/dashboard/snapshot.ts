@@ -61,6 +61,37 @@ export interface QueueView {
   readonly link: string;
 }
 
+/**
+ * How many workers the load needs: ceil((arrival + backlog / SLA) / (utilisation x per-worker
+ * rate)) in model tokens, scaled down only to the largest need of the last `stabilizationSeconds`.
+ */
+export interface PlanView {
+  readonly needed: number;
+  /** Workers with a live heartbeat. */
+  readonly have: number;
+  /** The formula on this moment's figures, before damping. */
+  readonly neededNow: number;
+  /** Model tokens/s of one worker. */
+  readonly tokensPerWorkerSec: number;
+  /** `measured` while work waited, else `configured` (WORKER_TOKENS_PER_SEC). */
+  readonly rateSource: 'measured' | 'configured';
+  readonly arrivalChunksPerSec: number;
+  readonly arrivalTokensPerSec: number;
+  readonly backlogChunks: number;
+  readonly backlogTokens: number;
+  readonly tokensPerChunk: number;
+  readonly slaSeconds: number;
+  readonly utilisation: number;
+  /** The arrival rate averages over this long. */
+  readonly windowSeconds: number;
+  readonly stabilizationSeconds: number;
+  /** THROUGHPUT_TARGET, chunks/s, and the workers it takes at the planned rate. */
+  readonly targetChunksPerSec: number;
+  readonly workersForTarget: number;
+  /** The longest-waiting job's wait so far; 0 when none waits. */
+  readonly oldestWaitSeconds: number;
+}
+
 export interface DashboardSnapshot {
   /** Epoch ms. */
   readonly generatedAt: number;
@@ -99,6 +130,7 @@ export interface DashboardSnapshot {
     readonly rssTargetMb: number;
     readonly dynoLimitMb: number;
   };
+  readonly plan: PlanView;
   readonly failures: {
     readonly lastHour: number;
     readonly reasons: readonly { readonly reason: string; readonly jobs: number }[];
