@@ -105,6 +105,7 @@ function cards(s: DashboardSnapshot): string {
       s.workers.live.length === 0 ? 'bad' : rssHealth,
       'workers',
     ),
+    planCard(s),
     card(
       'Failed jobs, last hour',
       String(s.failures.lastHour),
@@ -115,6 +116,29 @@ function cards(s: DashboardSnapshot): string {
       'failures',
     ),
   ].join('');
+}
+
+/** The planner's answer, "need N workers, have M", and the figures it rests on. */
+function planCard(s: DashboardSnapshot): string {
+  const p = s.plan;
+  const health: Health =
+    p.needed === 0 && p.have === 0 ? 'idle' : p.have >= p.needed ? 'good' : p.have === 0 ? 'bad' : 'warn';
+  const rate = `${formatNumber(p.tokensPerWorkerSec, 0)} tokens/s per worker (${p.rateSource === 'measured' ? 'measured' : 'WORKER_TOKENS_PER_SEC'})`;
+  const inputs = [
+    `${formatNumber(p.arrivalChunksPerSec)} chunks/s arriving`,
+    `${formatNumber(p.backlogChunks)} waiting to drain within ${formatDuration(p.slaSeconds)}`,
+    `${rate} at ${formatNumber(p.utilisation * 100, 0)}%`,
+    p.oldestWaitSeconds > 0 ? `oldest job waiting ${formatDuration(p.oldestWaitSeconds)}` : 'no job waiting',
+    `${formatNumber(p.targetChunksPerSec)} chunks/s would take ${p.workersForTarget}`,
+  ];
+  const held = p.needed > p.neededNow ? `; held from the last ${formatDuration(p.stabilizationSeconds)}` : '';
+  return card(
+    'Workers needed',
+    `need ${p.needed} <small>worker${p.needed === 1 ? '' : 's'}, have ${p.have}</small>`,
+    escapeHtml(`${inputs.join('; ')}${held}`),
+    health,
+    'workers-needed',
+  );
 }
 
 function drainText(s: DashboardSnapshot): string {
