@@ -8,6 +8,7 @@ import { evalSearchCommand } from './commands/eval-search.js';
 import { fleetSimCommand } from './commands/fleet-sim.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
+import { planCommand } from './commands/plan.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { readEnv } from './env.js';
 import { UsageError } from './usage-error.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   fleetSimCommand,
   migrateCommand,
   reconcileCommand,
+  planCommand,
 ];
 
 export const EXIT_OK = 0;
@@ -53,6 +55,7 @@ Examples:
   embedq migrate
   embedq load --chunks 10000 --probes 20
   embedq eval-search --chunks 100000
+  embedq plan --sla 60
 
 Exit codes: 0 success, 1 failure, 2 bad usage.
 `;

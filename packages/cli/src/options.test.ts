@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { optional, parseCommandArgs, parseCount, parsePrecision } from './options.js';
+import {
+  optional,
+  parseCommandArgs,
+  parseCount,
+  parseDecimalInRange,
+  parsePrecision,
+  parseWholeInRange,
+} from './options.js';
 import { UsageError } from './usage-error.js';
 
 describe('parseCount', () => {
@@ -17,6 +24,31 @@ describe('parseCount', () => {
     expect(() => parseCount('bench', 'batch-size', 'x')).toThrow(
       "bench: --batch-size must be a whole number >= 1, got 'x'",
     );
+  });
+});
+
+describe('parseWholeInRange', () => {
+  it('accepts whole numbers within the range, ends included', () => {
+    expect(parseWholeInRange('plan', 'sla', '1', 1, 60)).toBe(1);
+    expect(parseWholeInRange('plan', 'sla', '60', 1, 60)).toBe(60);
+    expect(parseWholeInRange('plan', 'target', '1_000', 0, 5_000)).toBe(1_000);
+  });
+
+  it.each(['0', '61', '-1', '1.5', 'x', ''])('rejects %j for 1..60, naming the range', (value) => {
+    expect(() => parseWholeInRange('plan', 'sla', value, 1, 60)).toThrow(
+      `plan: --sla must be a whole number 1..60, got '${value}'`,
+    );
+  });
+});
+
+describe('parseDecimalInRange', () => {
+  it('accepts plain decimals within the range', () => {
+    expect(parseDecimalInRange('plan', 'utilisation', '0.8', 0.05, 1)).toBe(0.8);
+    expect(parseDecimalInRange('plan', 'utilisation', '1', 0.05, 1)).toBe(1);
+  });
+
+  it.each(['0', '1.01', '.5', '5e-1', '-0.5', 'NaN', ''])('rejects %j', (value) => {
+    expect(() => parseDecimalInRange('plan', 'utilisation', value, 0.05, 1)).toThrow(UsageError);
   });
 });
 

@@ -56,6 +56,41 @@ export function parseCount(command: string, flag: string, value: string, min = 1
   return n;
 }
 
+/** A whole number in min..max (both included), plain digits; `_` and `,` group digits. */
+export function parseWholeInRange(
+  command: string,
+  flag: string,
+  value: string,
+  min: number,
+  max: number,
+): number {
+  const digits = value.replace(/[_,]/g, '');
+  const n = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${command}: --${flag} must be a whole number ${min}..${max}, got '${value}'`, {
+      command,
+    });
+  }
+  return n;
+}
+
+/** A plain decimal number (`0.8`, `1`) in min..max, both included. */
+export function parseDecimalInRange(
+  command: string,
+  flag: string,
+  value: string,
+  min: number,
+  max: number,
+): number {
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`${command}: --${flag} must be a number ${min}..${max}, got '${value}'`, {
+      command,
+    });
+  }
+  return n;
+}
+
 export function parsePrecision(command: string, value: string): Precision {
   const found = PRECISIONS.find((p) => p === value);
   if (found === undefined) {
