@@ -106,6 +106,14 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
     expect(posted.status).toBe(202);
     // The backlog card counts the waiting chunks while no worker runs.
     await page.locator('[data-card="backlog"] .value', { hasText: /^600\s/ }).waitFor();
+    // The planner's card: the waiting chunks need a worker (600 x ~68 tokens to drain within the
+    // 60 s SLA at 0.8 x the assumed 13,500 tokens/s), and none runs.
+    const needed = page.locator('[data-card="workers-needed"]');
+    await needed.locator('.value', { hasText: /^need 1 worker, have 0$/ }).waitFor();
+    expect(await needed.getAttribute('class')).toContain('bad');
+    expect(await needed.locator('.detail').textContent()).toMatch(
+      /^[\d.]+ chunks\/s in, 600 waiting, SLA 1 min · 13,500 tokens\/s a worker \(assumed\) at 80% · oldest job waiting [\d.]+ s · 500 chunks\/s takes \d+$/,
+    );
     await screenshot(page, 'dashboard-no-worker.png');
 
     // A job whose batch does not exist fails for good: the failures table lists it with its reason.
@@ -126,6 +134,9 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
     expect(await page.locator('[data-banner="no-workers"]').count()).toBe(0);
     expect(await page.locator('[data-section="failures"]').textContent()).toContain('does not exist');
     expect(await page.locator('[data-card="workers"] .value').textContent()).toBe('2');
+    // Two workers running, the need of the last 300 s held: one.
+    await needed.locator('.value', { hasText: /^need 1 worker, have 2$/ }).waitFor();
+    expect(await needed.getAttribute('class')).toContain('good');
     await screenshot(page, 'dashboard.png');
 
     // Bull Board: the batch's jobs are in the bulk queue's completed list.

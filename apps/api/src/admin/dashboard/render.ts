@@ -123,19 +123,17 @@ function planCard(s: DashboardSnapshot): string {
   const p = s.plan;
   const health: Health =
     p.needed === 0 && p.have === 0 ? 'idle' : p.have >= p.needed ? 'good' : p.have === 0 ? 'bad' : 'warn';
-  const rate = `${formatNumber(p.tokensPerWorkerSec, 0)} tokens/s per worker (${p.rateSource === 'measured' ? 'measured' : 'WORKER_TOKENS_PER_SEC'})`;
   const inputs = [
-    `${formatNumber(p.arrivalChunksPerSec)} chunks/s arriving`,
-    `${formatNumber(p.backlogChunks)} waiting to drain within ${formatDuration(p.slaSeconds)}`,
-    `${rate} at ${formatNumber(p.utilisation * 100, 0)}%`,
+    `${formatNumber(p.arrivalChunksPerSec)} chunks/s in, ${formatNumber(p.backlogChunks)} waiting, SLA ${formatDuration(p.slaSeconds)}`,
+    `${formatNumber(p.tokensPerWorkerSec, 0)} tokens/s a worker (${p.rateSource === 'measured' ? 'measured' : 'assumed'}) at ${formatNumber(p.utilisation * 100, 0)}%`,
     p.oldestWaitSeconds > 0 ? `oldest job waiting ${formatDuration(p.oldestWaitSeconds)}` : 'no job waiting',
-    `${formatNumber(p.targetChunksPerSec)} chunks/s would take ${p.workersForTarget}`,
+    `${formatNumber(p.targetChunksPerSec)} chunks/s takes ${p.workersForTarget}`,
   ];
-  const held = p.needed > p.neededNow ? `; held from the last ${formatDuration(p.stabilizationSeconds)}` : '';
+  if (p.needed > p.neededNow) inputs.push(`held ${formatDuration(p.stabilizationSeconds)}`);
   return card(
     'Workers needed',
     `need ${p.needed} <small>worker${p.needed === 1 ? '' : 's'}, have ${p.have}</small>`,
-    escapeHtml(`${inputs.join('; ')}${held}`),
+    escapeHtml(inputs.join(' · ')),
     health,
     'workers-needed',
   );
