@@ -106,13 +106,13 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
     expect(posted.status).toBe(202);
     // The backlog card counts the waiting chunks while no worker runs.
     await page.locator('[data-card="backlog"] .value', { hasText: /^600\s/ }).waitFor();
-    // The planner's card: the waiting chunks need a worker (600 x ~68 tokens to drain within the
-    // 60 s SLA at 0.8 x the assumed 13,500 tokens/s), and none runs.
+    // The planner's card: the waiting chunks need a worker (600 x ~66 tokens to drain within the
+    // 60 s SLA at 0.8 x the assumed 13,000 tokens/s), and none runs.
     const needed = page.locator('[data-card="workers-needed"]');
     await needed.locator('.value', { hasText: /^need 1 worker, have 0$/ }).waitFor();
     expect(await needed.getAttribute('class')).toContain('bad');
     expect(await needed.locator('.detail').textContent()).toMatch(
-      /^[\d.]+ chunks\/s in, 600 waiting, SLA 1 min · 13,500 tokens\/s a worker \(assumed\) at 80% · oldest job waiting [\d.]+ s · 500 chunks\/s takes \d+$/,
+      /^[\d.]+ chunks\/s in, 600 waiting, SLA 1 min · 13,000 tokens\/s a worker \(assumed\) at 80% · oldest job waiting [\d.]+ s · 500 chunks\/s takes \d+$/,
     );
     await screenshot(page, 'dashboard-no-worker.png');
 

@@ -132,9 +132,10 @@ export interface PlannerConfig {
    */
   readonly utilisation: number;
   /**
-   * `WORKER_TOKENS_PER_SEC`, default 13,500: one worker's rate (model tokens/s) when no recent
+   * `WORKER_TOKENS_PER_SEC`, default 13,000: one worker's rate (model tokens/s) when no recent
    * metrics bucket had the workers busy to measure it: 200 chunks/s, the low end of a 2-core
-   * worker, x 67.6 tokens per seed chunk (65.6 word pieces + [CLS] and [SEP]).
+   * worker, x 65.6 tokens per seed chunk (63.6 word pieces + [CLS] and [SEP]); measured on a
+   * 2-core host at 190 chunks/s: 12,200-13,100.
    */
   readonly workerTokensPerSec: number;
   /** `PLANNER_WINDOW_SECONDS`, default 300: the arrival rate averages over this long. */

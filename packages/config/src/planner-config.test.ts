@@ -8,7 +8,7 @@ describe('plannerConfigFromEnv', () => {
     const defaults = {
       latencySlaSeconds: 60,
       utilisation: 0.8,
-      workerTokensPerSec: 13_500,
+      workerTokensPerSec: 13_000,
       windowSeconds: 300,
       minWorkers: 0,
     };

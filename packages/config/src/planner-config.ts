@@ -9,7 +9,7 @@ export function readPlannerConfig(read: EnvReader): PlannerConfig {
   return {
     latencySlaSeconds: read.integer('LATENCY_SLA_SECONDS', 60, { min: 1, max: 86_400 }),
     utilisation: read.decimal('PLANNER_UTILISATION', 0.8, { min: 0.05, max: 1 }),
-    workerTokensPerSec: read.integer('WORKER_TOKENS_PER_SEC', 13_500, { min: 1, max: 10_000_000 }),
+    workerTokensPerSec: read.integer('WORKER_TOKENS_PER_SEC', 13_000, { min: 1, max: 10_000_000 }),
     windowSeconds: read.integer('PLANNER_WINDOW_SECONDS', 300, {
       min: 30,
       max: MAX_PLANNER_WINDOW_SECONDS,

@@ -253,7 +253,7 @@ describe('planWorkers', () => {
         fallbackTokensPerWorkerSec: 17_000 / 0.85,
       },
     );
-    // 1,000 chunks/s x 67.6 tokens = 67,600 tokens/s; 0.85 x 20,000 = 17,000 per worker: 3.98 -> 4.
+    // 1,000 chunks/s x 65.6 tokens = 65,600 tokens/s; 0.85 x 20,000 = 17,000 per worker: 3.86 -> 4.
     expect(plan.workersForTarget).toBe(4);
     const exact = planWorkers(
       observed(
@@ -274,10 +274,10 @@ describe('planWorkers', () => {
 
     it('scales down only to the largest need of the last 300 s', () => {
       const plan = planWorkers(observed(spikeAt(24), { chunks: 0, wordPieces: 0 }, 9), SETTINGS);
-      // Then: 60,000 x 67.6 tokens arrived within its window (13,520 tokens/s) and waited
-      // (67,600 tokens/s to drain in 60 s): ceil(81,120 / 8,000) = 11.
+      // Then: 60,000 x 65.6 tokens arrived within its window (13,120 tokens/s) and waited
+      // (65,600 tokens/s to drain in 60 s): ceil(78,720 / 8,000) = 10.
       expect(plan.neededNow).toBe(0);
-      expect(plan.needed).toBe(11);
+      expect(plan.needed).toBe(10);
       expect(plan.have).toBe(9);
     });
 

@@ -20,10 +20,10 @@ export const MIN_BUSY_WORKER_SECONDS = 15;
 /** [CLS] and [SEP]: the model runs them with every chunk and workers count them as tokens. */
 export const SPECIAL_TOKENS_PER_CHUNK = 2;
 /**
- * The seed workload's 65.6 word pieces per chunk plus the special tokens: only used to turn a
+ * The seed workload's tokens per chunk (63.6 word pieces plus the special tokens): only used to turn a
  * chunks/s target into tokens when nothing is pending and nothing was done to measure it.
  */
-export const DEFAULT_TOKENS_PER_CHUNK = 67.6;
+export const DEFAULT_TOKENS_PER_CHUNK = 65.6;
 
 /** What the planner reads of a metrics bucket (FleetBucket has it all). */
 export interface PlanBucket {
