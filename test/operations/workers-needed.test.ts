@@ -15,7 +15,8 @@ const services = await servicesOrSkip('workers needed');
  * A tight SLA and a slow assumed worker, so a few hundred chunks need a countable fleet:
  * backlog tokens / 1 s / (0.8 x 1,000 tokens/s).
  */
-const PLANNER_ENV = { LATENCY_SLA_SECONDS: '1', WORKER_TOKENS_PER_SEC: '1000' };
+const HIREFIRE_TOKEN = 'hirefire-test-token-0001';
+const PLANNER_ENV = { LATENCY_SLA_SECONDS: '1', WORKER_TOKENS_PER_SEC: '1000', HIREFIRE_TOKEN };
 const CHUNKS = 600;
 
 describe.skipIf(services === undefined)('how many workers: /metrics, the dashboard and embedq plan', () => {
@@ -109,6 +110,17 @@ describe.skipIf(services === undefined)('how many workers: /metrics, the dashboa
     expect(relaxed.needed).toBeLessThan(needed);
     expect(relaxed.needed).toBeGreaterThanOrEqual(1);
 
+    // HireFire's checkup: no key, the token in the path; the job queue latency in seconds.
+    const checkup = await adminGet(fixture.pipeline.baseUrl, `/hirefire/${HIREFIRE_TOKEN}/info`, '');
+    expect(checkup.status).toBe(200);
+    const [entry, ...others] = JSON.parse(checkup.text);
+    expect(others).toEqual([]);
+    expect(entry.name).toBe('worker');
+    expect(entry.value).toBeGreaterThan(0.3);
+    expect(
+      (await adminGet(fixture.pipeline.baseUrl, '/hirefire/hirefire-test-token-0002/info', '')).status,
+    ).toBe(404);
+
     const snapshot = await adminGet(fixture.pipeline.baseUrl, '/admin/dashboard/snapshot.json');
     expect(snapshot.status).toBe(200);
     expect(JSON.parse(snapshot.text).plan).toMatchObject({ needed, have: 0, backlogChunks: CHUNKS });
@@ -126,6 +138,8 @@ describe.skipIf(services === undefined)('how many workers: /metrics, the dashboa
     expect(sampleValue(settled, 'embedq_workers')).toBe(1);
     // The need seen while 600 chunks waited stays for 300 s: no scale-down on a drained queue at once.
     expect(sampleValue(settled, 'embedq_workers_needed')).toBeGreaterThan(10);
+    const checkup = await adminGet(fixture.pipeline.baseUrl, `/hirefire/${HIREFIRE_TOKEN}/info`, '');
+    expect(JSON.parse(checkup.text)).toEqual([{ name: 'worker', value: 0 }]);
     const answer = JSON.parse((await plan('--json')).stdout);
     expect(answer.have).toBe(1);
     expect(answer.needed).toBeGreaterThan(answer.neededNow);

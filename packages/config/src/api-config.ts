@@ -35,9 +35,19 @@ export function apiConfigFromEnv(env: Env): ApiConfig {
     hnswEfSearch: read.integer('HNSW_EF_SEARCH', 200, { min: 10, max: 1_000 }),
     webhooks: { allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false) },
     planner: readPlannerConfig(read),
+    hirefireToken: readHirefireToken(read),
   };
   read.done();
   return config;
+}
+
+/** The token is all that guards the path HireFire calls, so it must not be guessable. */
+function readHirefireToken(read: EnvReader): string | undefined {
+  const token = read.optionalString('HIREFIRE_TOKEN');
+  if (token !== undefined && !new RegExp(`^[A-Za-z0-9_-]{${MIN_KEY_LENGTH},}$`).test(token)) {
+    read.problem(`HIREFIRE_TOKEN needs at least ${MIN_KEY_LENGTH} letters, digits, '-' or '_'`);
+  }
+  return token;
 }
 
 function readAuthConfig(read: EnvReader): AuthConfig {

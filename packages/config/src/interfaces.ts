@@ -170,6 +170,11 @@ export interface ApiConfig {
   readonly hnswEfSearch: number;
   readonly webhooks: WebhookConfig;
   readonly planner: PlannerConfig;
+  /**
+   * `HIREFIRE_TOKEN`: set, the API answers HireFire's checkups at `/hirefire/<token>/info` with
+   * the embedding queues' job queue latency (the oldest job's wait); unset, that path is a 404.
+   */
+  readonly hirefireToken: string | undefined;
 }
 
 export interface WorkerConfig {

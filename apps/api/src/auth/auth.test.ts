@@ -94,6 +94,7 @@ describe('routeAccess', () => {
     expect(routeAccess('/healthz', true)).toBe('public');
     expect(routeAccess('/readyz', true)).toBe('public');
     expect(routeAccess('/openapi.json', true)).toBe('public');
+    expect(routeAccess('/hirefire/:token/info', true)).toBe('public');
     expect(routeAccess('/nothing-here', false)).toBe('public');
     expect(routeAccess('/admin/nothing-here', false)).toBe('admin');
   });

@@ -1,7 +1,8 @@
 /** Who may call a route: anyone (health, the OpenAPI document), holders of an API key, or the admin. */
 export type RouteAccess = 'public' | 'client' | 'admin';
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+/** HireFire's path carries its own credential, checked by its handler (admin/hirefire-route.ts). */
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/hirefire/:token/info']);
 
 /**
  * By path, so routes that plugins add (Bull Board under /admin/queues) are covered without
