@@ -87,6 +87,18 @@ describe('apiConfigFromEnv', () => {
     }
     expect((error as ConfigError).message).not.toContain('pw');
   });
+
+  it('takes a HireFire token only when it is long and plain enough to sit in a path', () => {
+    const keys = KEYS;
+    expect(apiConfigFromEnv(keys).hirefireToken).toBeUndefined();
+    const token = '3f1c2a9e-8d4b-4c6f-9a1e-2b7d5c0e4f11';
+    expect(apiConfigFromEnv({ ...keys, HIREFIRE_TOKEN: token }).hirefireToken).toBe(token);
+    for (const bad of ['short', 'has spaces in it', 'slash/in/the/token']) {
+      expect(() => apiConfigFromEnv({ ...keys, HIREFIRE_TOKEN: bad })).toThrow(
+        /HIREFIRE_TOKEN needs at least 12/,
+      );
+    }
+  });
 });
 
 describe('API keys', () => {

@@ -59,18 +59,6 @@ describe('plannerConfigFromEnv', () => {
     ]);
   });
 
-  it('takes a HireFire token only when it is long and plain enough to sit in a path', () => {
-    const keys = { API_KEYS: 'client-key-0001:*' };
-    expect(apiConfigFromEnv(keys).hirefireToken).toBeUndefined();
-    const token = '3f1c2a9e-8d4b-4c6f-9a1e-2b7d5c0e4f11';
-    expect(apiConfigFromEnv({ ...keys, HIREFIRE_TOKEN: token }).hirefireToken).toBe(token);
-    for (const bad of ['short', 'has spaces in it', 'slash/in/the/token']) {
-      expect(() => apiConfigFromEnv({ ...keys, HIREFIRE_TOKEN: bad })).toThrow(
-        /HIREFIRE_TOKEN needs at least 12/,
-      );
-    }
-  });
-
   it.each(['0', '0.01', '.8', '80%', '1e-1', ''])('refuses PLANNER_UTILISATION=%j unless blank', (raw) => {
     if (raw === '') expect(plannerConfigFromEnv({ PLANNER_UTILISATION: raw }).utilisation).toBe(0.8);
     else expect(() => plannerConfigFromEnv({ PLANNER_UTILISATION: raw })).toThrow(ConfigError);
