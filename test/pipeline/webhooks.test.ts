@@ -1,6 +1,8 @@
+import { workerConfigFromEnv } from '@embedq/config';
 import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { reconcileWebhooks, WebhookQueue } from '@embedq/queue';
 import { deleteDocument } from '@embedq/store';
+import { deliverWebhook } from '@embedq/worker';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type Pipeline, startPipeline, TEST_API_KEY } from '../support/pipeline.js';
@@ -324,6 +326,81 @@ describe.skipIf(services === undefined)('webhooks', () => {
       expect(again.batchesDecided).toBe(0);
       await settledDelivery(hook.id, 2);
       expect(receiver.on('/reconcile')).toHaveLength(3);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('two runs of one attempt at once (a re-run, a re-added job) record it once; a run after it sends nothing', async () => {
+    const namespace = 'hooks-twice';
+    const hook = await register(namespace, '/twice', ['document.deleted']);
+    const batchId = await submit(namespace, 'twice', ['Mitochondria make most of the cell’s ATP.']);
+    await waitFor('the batch to complete', async () => {
+      const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`);
+      return progress.body.status === 'completed' ? true : undefined;
+    });
+    // Decided with no job queued (as after a lost Redis): only the runs below attempt it.
+    const deleted = await deleteDocument(pipeline.db.pool, namespace, 'twice');
+    expect(deleted.deliveryIds).toHaveLength(1);
+    const deliveryId = deleted.deliveryIds[0] as string;
+
+    const queue = new WebhookQueue(pipeline.api.producer.redis, pipeline.env.QUEUE_PREFIX);
+    try {
+      const deps = {
+        db: pipeline.db.pool,
+        webhooks: queue,
+        config: workerConfigFromEnv(pipeline.env).webhooks,
+      };
+      // Both runs have read the delivery as due and sent it before either records: the endpoint
+      // answers only once both requests are in.
+      receiver.hold('/twice', 2);
+      const runs = await Promise.all([
+        deliverWebhook(deps, { deliveryId, attempt: 1 }),
+        deliverWebhook(deps, { deliveryId, attempt: 1 }),
+      ]);
+      const got = receiver.on('/twice');
+      expect(got).toHaveLength(2);
+      expect(got.map((r) => r.headers['webhook-id'])).toEqual([deliveryId, deliveryId]);
+      expect(got[0]?.body).toBe(got[1]?.body);
+      // Sent twice (at least once, as receivers are told to expect), recorded once.
+      expect(runs.map((r) => r.action).sort()).toEqual(['sent', 'skipped']);
+      const [delivery] = await deliveries(hook.id);
+      expect(delivery).toMatchObject({
+        id: deliveryId,
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 204,
+      });
+      expect(delivery.attemptLog).toHaveLength(1);
+
+      // A run of the same attempt once it is recorded (a job re-added late) neither sends nor records:
+      // after the delivery succeeded, and while it is still pending after a failed first attempt.
+      expect(await deliverWebhook(deps, { deliveryId, attempt: 1 })).toMatchObject({ action: 'skipped' });
+      expect(receiver.on('/twice')).toHaveLength(2);
+      expect((await deliveries(hook.id))[0].attemptLog).toHaveLength(1);
+
+      const second = await submit(namespace, 'twice-2', ['Ribosomes translate messenger RNA into protein.']);
+      await waitFor('the second batch to complete', async () => {
+        const progress = await call(pipeline.baseUrl, 'GET', `/v1/batches/${second}`);
+        return progress.body.status === 'completed' ? true : undefined;
+      });
+      const pendingId = (await deleteDocument(pipeline.db.pool, namespace, 'twice-2'))
+        .deliveryIds[0] as string;
+      // Its second attempt due in a minute, so the delivery stays pending through the late run.
+      const slow = { ...deps, config: { ...deps.config, retryDelaysSeconds: [60] } };
+      receiver.fail('/twice', 1);
+      expect(await deliverWebhook(slow, { deliveryId: pendingId, attempt: 1 })).toMatchObject({
+        action: 'sent',
+        outcome: { ok: false, statusCode: 500 },
+        retryInMs: 60_000,
+      });
+      expect(await deliverWebhook(slow, { deliveryId: pendingId, attempt: 1 })).toMatchObject({
+        action: 'skipped',
+      });
+      expect(receiver.on('/twice')).toHaveLength(3);
+      const pending = (await deliveries(hook.id)).find((d) => d.id === pendingId);
+      expect(pending).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500 });
+      expect(pending.attemptLog).toHaveLength(1);
     } finally {
       await queue.close();
     }

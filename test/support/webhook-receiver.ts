@@ -15,12 +15,14 @@ export interface ReceivedWebhook {
 
 /**
  * A real HTTP endpoint on loopback for webhook deliveries: records every request and answers 204,
- * or 500 where told to fail (the first `n` requests on a path, or all of them).
+ * or 500 where told to fail (the first `n` requests on a path, or all of them). Where told to
+ * hold, it answers the requests on a path only once `n` of them have arrived.
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   readonly #failures = new Map<string, number>();
   readonly #failWhere = new Map<string, (body: string) => boolean>();
+  readonly #holds = new Map<string, { count: number; waiting: (() => void)[] }>();
   #server: Server | undefined;
   #base = '';
   /** Answer each request with 500 with this probability (paths without a rule). */
@@ -50,7 +52,16 @@ export class WebhookReceiver {
           at: Date.now(),
           status,
         });
-        res.writeHead(status).end();
+        const hold = this.#holds.get(path);
+        if (hold === undefined) {
+          res.writeHead(status).end();
+          return;
+        }
+        hold.waiting.push(() => res.writeHead(status).end());
+        if (hold.waiting.length >= hold.count) {
+          this.#holds.delete(path);
+          for (const answer of hold.waiting) answer();
+        }
       });
     });
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
@@ -69,6 +80,11 @@ export class WebhookReceiver {
   /** Requests on `path` whose body satisfies `predicate` get 500. */
   failWhere(path: string, predicate: (body: string) => boolean): void {
     this.#failWhere.set(path, predicate);
+  }
+
+  /** The requests on `path` are answered only once `count` of them have arrived (then all at once). */
+  hold(path: string, count: number): void {
+    this.#holds.set(path, { count, waiting: [] });
   }
 
   on(path: string): ReceivedWebhook[] {
