@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { main } from '@embedq/cli';
+import { BUCKET_SECONDS } from '@embedq/queue';
 import { generateSeedChunks } from '@embedq/workload';
 import { describe, expect, it } from 'vitest';
 import { adminGet } from '../support/admin-fetch.js';
@@ -127,6 +128,19 @@ describe.skipIf(services === undefined)('how many workers: /metrics, the dashboa
   });
 
   it('with a worker the queue empties, the wait is 0, and the need is held before scaling down', async () => {
+    // A metrics bucket (5 s) keeps the last backlog sampled in it: the 600 waiting chunks must be sampled in
+    // a bucket that has ended before the worker drains them, or the drained queue's own sample
+    // would replace them and leave nothing to hold.
+    const bucket = () => Math.floor(Date.now() / (BUCKET_SECONDS * 1_000));
+    const sampledIn = bucket();
+    await scrape();
+    await waitFor(
+      'the next metrics bucket',
+      async () => (bucket() > sampledIn ? true : undefined),
+      10_000,
+      50,
+    );
+    await scrape();
     await fixture.pipeline.startWorker();
     const settled = await waitFor('the backlog to drain', async () => {
       const families = await scrape();
