@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { main } from '@embedq/cli';
 import { BUCKET_SECONDS } from '@embedq/queue';
 import { generateSeedChunks } from '@embedq/workload';
 import { describe, expect, it } from 'vitest';
 import { adminGet } from '../support/admin-fetch.js';
 import { call } from '../support/pipeline.js';
 import { type MetricFamily, parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
+import { runCli } from '../support/run-cli.js';
 import { servicesOrSkip } from '../support/services.js';
 import { usePipeline } from '../support/use-pipeline.js';
 import { waitFor } from '../support/wait-for.js';
@@ -29,20 +28,8 @@ describe.skipIf(services === undefined)('how many workers: /metrics, the dashboa
     return parsePrometheusText(response.text);
   }
 
-  async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: string[] = [];
-    const err: string[] = [];
-    stdout.on('data', (d: Buffer) => out.push(d.toString()));
-    stderr.on('data', (d: Buffer) => err.push(d.toString()));
-    const code = await main(['plan', ...args], {
-      env: { modelDir: undefined, userCwd: '/tmp', debug: false, vars: { ...fixture.pipeline.env } },
-      stdin: Object.assign(new PassThrough(), { isTTY: true }),
-      stdout,
-      stderr,
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
+  function plan(...args: string[]) {
+    return runCli(['plan', ...args], fixture.pipeline.env);
   }
 
   it('needs none and sees no wait while nothing is queued', async () => {

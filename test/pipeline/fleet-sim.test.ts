@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
-import { main, standInVector } from '@embedq/cli';
+import { standInVector } from '@embedq/cli';
 import { seedChunk } from '@embedq/workload';
 import { describe, expect, it } from 'vitest';
 import { TEST_API_KEY } from '../support/pipeline.js';
+import { runCli } from '../support/run-cli.js';
 import { servicesOrSkip } from '../support/services.js';
 import { usePipeline } from '../support/use-pipeline.js';
 
@@ -11,29 +11,8 @@ import { usePipeline } from '../support/use-pipeline.js';
 
 const services = await servicesOrSkip('fleet-sim');
 
-async function fleetSim(
-  baseUrl: string,
-  env: Record<string, string | undefined>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const code = await main(['fleet-sim', '--api', baseUrl, ...args], {
-    env: {
-      modelDir: undefined,
-      userCwd: '/tmp',
-      debug: false,
-      vars: { ...env, EMBEDQ_API_KEY: TEST_API_KEY },
-    },
-    stdin: Object.assign(new PassThrough(), { isTTY: true }),
-    stdout,
-    stderr,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+function fleetSim(baseUrl: string, env: Record<string, string | undefined>, ...args: string[]) {
+  return runCli(['fleet-sim', '--api', baseUrl, ...args], { ...env, EMBEDQ_API_KEY: TEST_API_KEY });
 }
 
 describe.skipIf(services === undefined)('embedq fleet-sim', () => {

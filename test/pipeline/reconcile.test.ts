@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { main } from '@embedq/cli';
 import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { QUEUE_NAMES, reconcileOnce } from '@embedq/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
 import { deleteQueueKeys } from '../support/queue-prefix.js';
+import { runCli } from '../support/run-cli.js';
 import { servicesOrSkip } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -15,17 +14,9 @@ const JOB_CHUNKS = 4;
 
 /** `embedq reconcile ARGS` against the pipeline's services; its stdout parsed. */
 async function cliReconcile(pipeline: Pipeline, ...args: string[]): Promise<Record<string, unknown>> {
-  const stdout = new PassThrough();
-  const out: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  const code = await main(['reconcile', ...args], {
-    env: { modelDir: undefined, userCwd: '/tmp', debug: false, vars: { ...pipeline.env } },
-    stdin: Object.assign(new PassThrough(), { isTTY: true }),
-    stdout,
-    stderr: new PassThrough(),
-  });
-  expect(code).toBe(0);
-  return JSON.parse(out.join('')) as Record<string, unknown>;
+  const run = await runCli(['reconcile', ...args], pipeline.env);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
 }
 
 describe.skipIf(services === undefined)('the reconciler', () => {
