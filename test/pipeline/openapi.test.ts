@@ -285,6 +285,8 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
       'POST /v1/embeddings',
       'POST /v1/search',
       'POST /v1/webhooks',
+      'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+      'POST /v1/webhooks/{id}/enable',
     ]);
     for (const { path, method, operation } of checked) {
       const label = `${method.toUpperCase()} ${path}`;
@@ -613,6 +615,12 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
     });
     expect(log.body.deliveries[0].attemptLog).toHaveLength(2);
     expect((await exchange(api, 'GET', `/v1/webhooks/${id}`)).body.enabled).toBe(false);
+    const retry = `/v1/webhooks/${id}/deliveries/${log.body.deliveries[0].id}/retry`;
+    expect((await exchange(api, 'POST', retry)).body.error.code).toBe('delivery_not_retryable');
+    expect((await exchange(api, 'POST', `/v1/webhooks/${id}/enable`)).body.enabled).toBe(true);
+    const retried = await exchange(api, 'POST', retry);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ status: 'pending', attempts: 2 });
 
     // 204 has no body: the document declares none.
     const declared = openapi.paths['/v1/webhooks/{id}'].delete.responses['204'];

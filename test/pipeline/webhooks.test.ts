@@ -272,6 +272,31 @@ describe.skipIf(services === undefined)('webhooks', () => {
       return progress.body.status === 'completed' ? true : undefined;
     });
     expect(await deliveries(hook.id)).toHaveLength(1);
+
+    // Sent again: refused while the webhook is disabled, then, enabled and with the endpoint
+    // answering, the given-up delivery goes out once more under its own webhook-id.
+    const retry = `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/retry`;
+    const refused = await call(pipeline.baseUrl, 'POST', retry);
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'delivery_not_retryable']);
+    expect(refused.body.error.message).toMatch(/is disabled: enable it first/);
+    receiver.fail('/dead', 0);
+    const enabled = await call(pipeline.baseUrl, 'POST', `/v1/webhooks/${hook.id}/enable`);
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
+    const retried = await call(pipeline.baseUrl, 'POST', retry);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ id: delivery.id, status: 'pending', attempts: 4 });
+    const [again] = await settledDelivery(hook.id);
+    expect(again).toMatchObject({ id: delivery.id, status: 'delivered', attempts: 5, lastStatusCode: 204 });
+    const requests = receiver.on('/dead');
+    expect(requests).toHaveLength(5);
+    expect(requests[4]?.headers['webhook-id']).toBe(delivery.id);
+    expect(verifiesStandardWebhook(hook.secret, requests[4] as ReceivedWebhook)).toBe(true);
+    // A delivered one, or one that is not there, is not sent again.
+    const twice = await call(pipeline.baseUrl, 'POST', retry);
+    expect([twice.status, twice.body.error.code]).toEqual([422, 'delivery_not_retryable']);
+    const unknown = await call(pipeline.baseUrl, 'POST', `/v1/webhooks/${hook.id}/deliveries/msg_0/retry`);
+    expect(unknown.status).toBe(404);
   });
 
   it('a delivery given up does not disable a webhook that answered another delivery since', async () => {

@@ -25,6 +25,10 @@ export const API_ERRORS = {
   idempotency_conflict: { status: 422, message: 'the Idempotency-Key was used for a different request' },
   no_chunks: { status: 422, message: 'the document holds no text the model reads' },
   too_many_webhooks: { status: 422, message: 'the namespace has as many webhooks as it may' },
+  delivery_not_retryable: {
+    status: 422,
+    message: 'only a failed delivery of an enabled webhook can be sent again',
+  },
   payload_too_large: { status: 413, message: 'the request body is too large' },
   document_too_large: { status: 413, message: 'the document is too large' },
   unsupported_media_type: { status: 415, message: 'send JSON with Content-Type: application/json' },

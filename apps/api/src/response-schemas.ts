@@ -535,64 +535,67 @@ export const WEBHOOK_LIST_RESPONSE = {
   properties: { webhooks: { type: 'array', items: WEBHOOK_RESPONSE } },
 } as const;
 
+/** One delivery of a webhook: an event sent (or to be sent) to it. */
+const WEBHOOK_DELIVERY = {
+  type: 'object',
+  required: [
+    'id',
+    'eventType',
+    'status',
+    'attempts',
+    'createdAt',
+    'nextAttemptAt',
+    'lastAttemptAt',
+    'lastStatusCode',
+    'lastError',
+    'deliveredAt',
+    'attemptLog',
+    'payload',
+  ],
+  properties: {
+    id: { type: 'string', description: 'The `webhook-id` header, the same on every attempt.' },
+    eventType: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'delivered', 'failed'],
+      description: '`pending`: an attempt is due at `nextAttemptAt`; `failed`: every retry failed.',
+    },
+    attempts: COUNT,
+    createdAt: TIMESTAMP,
+    nextAttemptAt: NULLABLE_TIMESTAMP,
+    lastAttemptAt: NULLABLE_TIMESTAMP,
+    lastStatusCode: { type: 'integer', nullable: true },
+    lastError: { type: 'string', nullable: true, description: 'Why the last attempt got no answer.' },
+    deliveredAt: NULLABLE_TIMESTAMP,
+    attemptLog: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', 'statusCode', 'error', 'ms'],
+        properties: {
+          at: TIMESTAMP,
+          statusCode: { type: 'integer', nullable: true },
+          error: { type: 'string', nullable: true },
+          ms: COUNT,
+        },
+      },
+    },
+    payload: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The body sent: `{ type, timestamp, data }`.',
+    },
+  },
+} as const;
+
 export const WEBHOOK_DELIVERIES_RESPONSE = {
   description: "The webhook's deliveries, newest first",
   type: 'object',
   required: ['deliveries'],
-  properties: {
-    deliveries: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: [
-          'id',
-          'eventType',
-          'status',
-          'attempts',
-          'createdAt',
-          'nextAttemptAt',
-          'lastAttemptAt',
-          'lastStatusCode',
-          'lastError',
-          'deliveredAt',
-          'attemptLog',
-          'payload',
-        ],
-        properties: {
-          id: { type: 'string', description: 'The `webhook-id` header, the same on every attempt.' },
-          eventType: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
-          status: {
-            type: 'string',
-            enum: ['pending', 'delivered', 'failed'],
-            description: '`pending`: an attempt is due at `nextAttemptAt`; `failed`: every retry failed.',
-          },
-          attempts: COUNT,
-          createdAt: TIMESTAMP,
-          nextAttemptAt: NULLABLE_TIMESTAMP,
-          lastAttemptAt: NULLABLE_TIMESTAMP,
-          lastStatusCode: { type: 'integer', nullable: true },
-          lastError: { type: 'string', nullable: true, description: 'Why the last attempt got no answer.' },
-          deliveredAt: NULLABLE_TIMESTAMP,
-          attemptLog: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['at', 'statusCode', 'error', 'ms'],
-              properties: {
-                at: TIMESTAMP,
-                statusCode: { type: 'integer', nullable: true },
-                error: { type: 'string', nullable: true },
-                ms: COUNT,
-              },
-            },
-          },
-          payload: {
-            type: 'object',
-            additionalProperties: true,
-            description: 'The body sent: `{ type, timestamp, data }`.',
-          },
-        },
-      },
-    },
-  },
+  properties: { deliveries: { type: 'array', items: WEBHOOK_DELIVERY } },
+} as const;
+
+export const WEBHOOK_DELIVERY_RETRIED_RESPONSE = {
+  ...WEBHOOK_DELIVERY,
+  description: 'Pending again: its next attempt is due now, with the same webhook-id and body',
 } as const;

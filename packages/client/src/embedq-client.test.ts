@@ -322,6 +322,31 @@ describe('EmbedqClient webhooks', () => {
     expect(requests[1]?.url.search).toBe('');
   });
 
+  it('enableWebhook and retryWebhookDelivery POST without a body to their paths', async () => {
+    const { client, requests } = clientWith(
+      () => json(200, { id: WEBHOOK_ID }),
+      () => json(202, DELIVERY),
+      () =>
+        apiError(
+          422,
+          'delivery_not_retryable',
+          'only a failed delivery of an enabled webhook can be sent again',
+        ),
+    );
+    await expect(client.enableWebhook(WEBHOOK_ID)).resolves.toEqual({ id: WEBHOOK_ID });
+    await expect(client.retryWebhookDelivery(WEBHOOK_ID, 'msg_1')).resolves.toEqual(DELIVERY);
+    await expect(client.retryWebhookDelivery(WEBHOOK_ID, 'msg_1')).rejects.toMatchObject({
+      status: 422,
+      code: 'delivery_not_retryable',
+    });
+    expect(requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
+      `POST /v1/webhooks/${WEBHOOK_ID}/enable`,
+      `POST /v1/webhooks/${WEBHOOK_ID}/deliveries/msg_1/retry`,
+      `POST /v1/webhooks/${WEBHOOK_ID}/deliveries/msg_1/retry`,
+    ]);
+    expect(requests.every((r) => r.body === undefined)).toBe(true);
+  });
+
   it('refuses webhook ids no URL path can hold', async () => {
     const { client, requests } = clientWith(() => json(200, {}));
     await expect(client.getWebhook('..')).rejects.toThrow(TypeError);

@@ -21,6 +21,7 @@ import type {
   ListDeliveriesQuery,
   ListWebhooksQuery,
   Webhook,
+  WebhookDelivery,
   WebhookDeliveryList,
   WebhookList,
 } from './webhooks.js';
@@ -188,6 +189,38 @@ export class EmbedqClient {
       method: 'DELETE',
       path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}`,
       idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * POST /v1/webhooks/:id/enable: a webhook disabled after failing through every retry, enabled
+   * again; its given-up deliveries stay failed (see retryWebhookDelivery).
+   */
+  async enableWebhook(webhookId: string, options: CallOptions = {}): Promise<Webhook> {
+    return this.#transport.request({
+      method: 'POST',
+      path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}/enable`,
+      // Enabling twice is enabling once.
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * POST /v1/webhooks/:id/deliveries/:deliveryId/retry: a given-up delivery of an enabled
+   * webhook pending again, due now, with its webhook-id and body. Not re-sent after a network
+   * failure: had the first call arrived, a second would be `delivery_not_retryable`.
+   */
+  async retryWebhookDelivery(
+    webhookId: string,
+    deliveryId: string,
+    options: CallOptions = {},
+  ): Promise<WebhookDelivery> {
+    return this.#transport.request({
+      method: 'POST',
+      path: `/v1/webhooks/${pathSegment(webhookId, 'webhookId')}/deliveries/${pathSegment(deliveryId, 'deliveryId')}/retry`,
+      idempotent: false,
       signal: options.signal,
     });
   }

@@ -24,6 +24,7 @@ export type ServerErrorCode =
   | 'idempotency_conflict'
   | 'no_chunks'
   | 'too_many_webhooks'
+  | 'delivery_not_retryable'
   | 'payload_too_large'
   | 'document_too_large'
   | 'unsupported_media_type'
@@ -54,6 +55,7 @@ export const SERVER_ERROR_CODES = [
   'idempotency_conflict',
   'no_chunks',
   'too_many_webhooks',
+  'delivery_not_retryable',
   'payload_too_large',
   'document_too_large',
   'unsupported_media_type',

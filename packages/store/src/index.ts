@@ -53,8 +53,9 @@ export {
   loadDelivery,
   type RecordedAttempt,
   recordDeliveryAttempt,
+  reviveDelivery,
 } from './sql/webhooks/delivery-attempt.js';
-export { deleteWebhook, getWebhook, listWebhooks } from './sql/webhooks/find-webhooks.js';
+export { deleteWebhook, enableWebhook, getWebhook, listWebhooks } from './sql/webhooks/find-webhooks.js';
 export {
   type DeliveryAttempt,
   type DeliveryStatus,

@@ -3,9 +3,11 @@ import {
   createWebhook,
   type DeliveryStatus,
   deleteWebhook,
+  enableWebhook,
   getWebhook,
   listWebhookDeliveries,
   listWebhooks,
+  reviveDelivery,
   type StoredWebhook,
 } from '@embedq/store';
 import {
@@ -27,6 +29,7 @@ import {
   V1_ERRORS,
   WEBHOOK_CREATED_RESPONSE,
   WEBHOOK_DELIVERIES_RESPONSE,
+  WEBHOOK_DELIVERY_RETRIED_RESPONSE,
   WEBHOOK_LIST_RESPONSE,
   WEBHOOK_RESPONSE,
 } from '../response-schemas.js';
@@ -215,6 +218,72 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
         status: request.query.status,
       });
       return { deliveries };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhooks/:id/enable',
+    {
+      schema: {
+        summary: 'Enable a webhook again after it was disabled',
+        description:
+          'Deliveries given up while it was disabled stay failed; send them again one by one (POST .../deliveries/:deliveryId/retry).',
+        params: ID_PARAMS,
+        response: { 200: WEBHOOK_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const webhook = UUID.test(id)
+        ? await enableWebhook(deps.pool, id, allowedNamespaces(request.principal))
+        : undefined;
+      if (webhook === undefined) throw notFound(id);
+      request.log.info({ webhookId: id }, 'webhook enabled');
+      return webhookBody(webhook);
+    },
+  );
+
+  app.post<{ Params: { id: string; deliveryId: string } }>(
+    '/v1/webhooks/:id/deliveries/:deliveryId/retry',
+    {
+      schema: {
+        summary: 'Send a given-up delivery again',
+        description:
+          'The delivery becomes pending with its webhook-id and body, its next attempt due now; if that attempt fails, the retry schedule goes on from where the delivery left it (after the last attempt it is given up again).',
+        params: {
+          type: 'object',
+          required: ['id', 'deliveryId'],
+          properties: {
+            id: { type: 'string', maxLength: 64 },
+            deliveryId: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: {
+          202: WEBHOOK_DELIVERY_RETRIED_RESPONSE,
+          ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const webhook = await findWebhook(request.params.id, request.principal);
+      const deliveryId = request.params.deliveryId;
+      const [delivery] = await listWebhookDeliveries(deps.pool, webhook.id, { limit: 1, deliveryId });
+      if (delivery === undefined) {
+        throw new ApiError('not_found', `webhook '${webhook.id}' has no delivery '${deliveryId}'`);
+      }
+      const attempt = await reviveDelivery(deps.pool, webhook.id, deliveryId);
+      if (attempt === undefined) {
+        throw new ApiError(
+          'delivery_not_retryable',
+          webhook.disabledAt !== null
+            ? `webhook '${webhook.id}' is disabled: enable it first (POST /v1/webhooks/${webhook.id}/enable)`
+            : `delivery '${deliveryId}' is ${delivery.status}; only a failed one is sent again`,
+        );
+      }
+      await deps.webhooks.enqueueAttempt({ deliveryId, attempt }, 0);
+      const [pending] = await listWebhookDeliveries(deps.pool, webhook.id, { limit: 1, deliveryId });
+      request.log.info({ webhookId: webhook.id, deliveryId, attempt }, 'webhook delivery sent again');
+      return reply.code(202).send(pending);
     },
   );
 

@@ -139,3 +139,26 @@ export async function findPendingDeliveries(
   );
   return result.rows.map((r) => ({ id: r.id, attempts: r.attempts, nextAttemptAt: r.next_attempt_at }));
 }
+
+/**
+ * Makes a given-up delivery of an enabled webhook pending again, due now, keeping its id, body and
+ * log: the next attempt is number attempts + 1 (one more, or more if the schedule has retries
+ * left after it). Returns that attempt number, or undefined when the delivery is not failed, not
+ * this webhook's, or its webhook is disabled.
+ */
+export async function reviveDelivery(
+  db: Queryable,
+  webhookId: string,
+  deliveryId: string,
+): Promise<number | undefined> {
+  const result = await db.query<{ attempts: number }>(
+    `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = clock_timestamp()
+       FROM webhooks w
+      WHERE d.id = $2 AND d.webhook_id = $1 AND d.status = 'failed'
+        AND w.id = d.webhook_id AND w.disabled_at IS NULL
+      RETURNING d.attempts`,
+    [webhookId, deliveryId],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : row.attempts + 1;
+}

@@ -42,3 +42,19 @@ export async function deleteWebhook(
   );
   return (result.rowCount ?? 0) > 0;
 }
+
+/** Enables a webhook again after it was disabled; undefined when no such webhook is in `namespaces`. */
+export async function enableWebhook(
+  db: Queryable,
+  id: string,
+  namespaces: readonly string[] | '*',
+): Promise<StoredWebhook | undefined> {
+  const result = await db.query<WebhookRow>(
+    `UPDATE webhooks SET disabled_at = NULL, disabled_reason = NULL
+      WHERE id = $1 AND ($2::text[] IS NULL OR namespace = ANY($2::text[]))
+      RETURNING ${WEBHOOK_COLUMNS}`,
+    [id, namespaces === '*' ? null : namespaces],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : toStoredWebhook(row);
+}

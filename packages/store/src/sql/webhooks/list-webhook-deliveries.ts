@@ -46,16 +46,21 @@ interface DeliveryRow {
 export async function listWebhookDeliveries(
   db: Queryable,
   webhookId: string,
-  options: { readonly limit: number; readonly status?: DeliveryStatus | undefined },
+  options: {
+    readonly limit: number;
+    readonly status?: DeliveryStatus | undefined;
+    /** Only this delivery. */
+    readonly deliveryId?: string | undefined;
+  },
 ): Promise<WebhookDelivery[]> {
   const result = await db.query<DeliveryRow>(
     `SELECT id, event_type, status, attempts, created_at, next_attempt_at, last_attempt_at, last_status_code,
             last_error, delivered_at, attempt_log, payload
        FROM webhook_deliveries
-      WHERE webhook_id = $1 AND ($2::text IS NULL OR status = $2)
+      WHERE webhook_id = $1 AND ($2::text IS NULL OR status = $2) AND ($4::text IS NULL OR id = $4)
       ORDER BY created_at DESC, id DESC
       LIMIT $3`,
-    [webhookId, options.status ?? null, options.limit],
+    [webhookId, options.status ?? null, options.limit, options.deliveryId ?? null],
   );
   return result.rows.map((row) => ({
     id: row.id,
