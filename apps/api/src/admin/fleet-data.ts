@@ -1,17 +1,7 @@
-import type { PlannerConfig } from '@embedq/config';
-import {
-  type MetricsPublisher,
-  type MetricsReader,
-  planSettingsOf,
-  QUEUE_KINDS,
-  type QueueKind,
-  readWorkerPlan,
-} from '@embedq/queue';
-import type { Queryable } from '@embedq/store';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type MetricsPublisher, QUEUE_KINDS, type QueueKind } from '@embedq/queue';
 import type { FleetData } from './build-snapshot.js';
 import type { FailedJobView, QueueView } from './dashboard/snapshot.js';
+import { type FleetPlanSources, readFleetPlan } from './read-fleet-plan.js';
 
 /** Job states shown per queue (Bull Board's tabs, minus the ones embedq never uses). */
 export const JOB_STATES = [
@@ -27,15 +17,8 @@ const HOUR_MS = 3_600_000;
 /** Recent failures listed with their reasons, per queue. */
 const RECENT_FAILURES = 25;
 
-export interface FleetSources {
-  readonly reader: MetricsReader;
+export interface FleetSources extends FleetPlanSources {
   readonly publisher: MetricsPublisher;
-  readonly queues: Readonly<Record<QueueKind, Queue>>;
-  /** The connection the queues use, for the one query BullMQ has no method for. */
-  readonly redis: Redis;
-  readonly db: Queryable;
-  readonly target: number;
-  readonly planner: PlannerConfig;
   readonly bullBoardPath: string;
 }
 
@@ -48,16 +31,7 @@ export async function readFleetData(sources: FleetSources, windowSeconds: number
   const now = Date.now();
   const [buckets, reading, queues, failures] = await Promise.all([
     sources.reader.buckets(now - windowSeconds * 1_000, now),
-    readWorkerPlan(
-      {
-        reader: sources.reader,
-        redis: sources.redis,
-        queues: QUEUE_KINDS.map((kind) => sources.queues[kind]),
-        db: sources.db,
-      },
-      planSettingsOf(sources.planner, sources.target),
-      now,
-    ),
+    readFleetPlan(sources, now),
     Promise.all(QUEUE_KINDS.map((kind) => queueView(sources, kind))),
     Promise.all(QUEUE_KINDS.map((kind) => recentFailures(sources, kind, now))),
   ]);

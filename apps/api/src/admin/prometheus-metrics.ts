@@ -1,31 +1,17 @@
-import type { PlannerConfig } from '@embedq/config';
 import {
   BATCH_DURATION_BOUNDS_SECONDS,
   LATENCY_BOUNDS_SECONDS,
   type MetricsPublisher,
-  type MetricsReader,
-  planSettingsOf,
   QUEUE_KINDS,
-  type QueueKind,
-  readWorkerPlan,
 } from '@embedq/queue';
-import type { Queryable } from '@embedq/store';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { JOB_STATES } from './fleet-data.js';
 import { FleetHistogram } from './fleet-histogram.js';
+import { type FleetPlanSources, readFleetPlan } from './read-fleet-plan.js';
 
-export interface PrometheusSources {
-  readonly reader: MetricsReader;
+export interface PrometheusSources extends FleetPlanSources {
   /** Records the backlog each scrape reads, so its history has points while nobody looks at the dashboard. */
   readonly publisher: MetricsPublisher;
-  readonly queues: Readonly<Record<QueueKind, Queue>>;
-  /** The connection the queues use. */
-  readonly redis: Redis;
-  readonly db: Queryable;
-  readonly target: number;
-  readonly planner: PlannerConfig;
 }
 
 export interface PrometheusMetrics {
@@ -124,15 +110,7 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
   const refresh = async () => {
     const [totals, reading, counts] = await Promise.all([
       sources.reader.totals(),
-      readWorkerPlan(
-        {
-          reader: sources.reader,
-          redis: sources.redis,
-          queues: QUEUE_KINDS.map((kind) => sources.queues[kind]),
-          db: sources.db,
-        },
-        planSettingsOf(sources.planner, sources.target),
-      ),
+      readFleetPlan(sources),
       Promise.all(QUEUE_KINDS.map((kind) => sources.queues[kind].getJobCounts(...JOB_STATES))),
     ]);
     const { workers, plan } = reading;
