@@ -1,7 +1,6 @@
 import { MAX_TEXT_WORD_PIECES } from '@embedq/embedder';
 import { batchProgress, type Queryable } from '@embedq/store';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './is-uuid.js';
 
 export type BatchProgressBody = NonNullable<Awaited<ReturnType<typeof readBatchProgressBody>>>;
 
@@ -10,7 +9,7 @@ export type BatchProgressBody = NonNullable<Awaited<ReturnType<typeof readBatchP
  * batch in the given namespaces (a foreign batch is as unknown as a missing one).
  */
 export async function readBatchProgressBody(db: Queryable, id: string, namespaces: readonly string[] | '*') {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const progress = await batchProgress(db, id, namespaces, {
     windowWordPieces: MAX_TEXT_WORD_PIECES,
   });

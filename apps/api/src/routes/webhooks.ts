@@ -23,6 +23,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { allowedNamespaces, namespaceFor } from '../auth/namespace-scope.js';
+import { isUuid } from '../is-uuid.js';
 import {
   BODY_ERRORS,
   errorResponses,
@@ -43,7 +44,6 @@ interface PostWebhookBody {
   description?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_PARAMS = {
   type: 'object',
   required: ['id'],
@@ -174,7 +174,7 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const id = request.params.id;
-      if (!UUID.test(id) || !(await deleteWebhook(deps.pool, id, allowedNamespaces(request.principal)))) {
+      if (!isUuid(id) || !(await deleteWebhook(deps.pool, id, allowedNamespaces(request.principal)))) {
         throw notFound(id);
       }
       request.log.info({ webhookId: id }, 'webhook removed');
@@ -234,7 +234,7 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request) => {
       const id = request.params.id;
-      const webhook = UUID.test(id)
+      const webhook = isUuid(id)
         ? await enableWebhook(deps.pool, id, allowedNamespaces(request.principal))
         : undefined;
       if (webhook === undefined) throw notFound(id);
@@ -288,7 +288,7 @@ export function webhookRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
 
   async function findWebhook(id: string, principal: Parameters<typeof allowedNamespaces>[0]) {
-    const webhook = UUID.test(id) ? await getWebhook(deps.pool, id, allowedNamespaces(principal)) : undefined;
+    const webhook = isUuid(id) ? await getWebhook(deps.pool, id, allowedNamespaces(principal)) : undefined;
     if (webhook === undefined) throw notFound(id);
     return webhook;
   }
