@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Env, workerConfigFromEnv } from '@embedq/config';
+import type { Embedder } from '@embedq/embedder';
 import { createPool } from '@embedq/store';
 
 import { createLogger, startWorker, type WorkerRuntime } from '@embedq/worker';
@@ -79,7 +80,7 @@ async function runStep(
   client: ApiClient,
   options: FleetSimOptions,
   pool: Pool,
-  embedder: ReturnType<typeof createStandInEmbedder>,
+  embedder: Embedder,
   count: number,
 ): Promise<FleetSimStep> {
   const workers: WorkerRuntime[] = [];
