@@ -36,7 +36,7 @@ describe('Redis and Postgres going away during a load', () => {
   // Chunks waiting when the fault strikes: the ones whose jobs it can lose.
   const expectWorkInFlight = async () => {
     const pending = await own.pipeline.db.pool.query<{ n: number }>(
-      `SELECT count(*)::integer AS n FROM chunks WHERE status = 'pending'`,
+      `SELECT count(*)::integer AS n FROM chunk_states WHERE status = 'pending'`,
     );
     expect(pending.rows[0]?.n).toBeGreaterThan(0);
   };

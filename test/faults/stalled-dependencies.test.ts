@@ -84,7 +84,7 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
   const acceptedBatchWithWorkInFlight = async (): Promise<string> => {
     const found = await own.pipeline.db.pool.query<{ id: string; pending: number }>(
       `SELECT (SELECT id FROM batches ORDER BY created_at LIMIT 1) AS id,
-              (SELECT count(*)::integer FROM chunks WHERE status = 'pending') AS pending`,
+              (SELECT count(*)::integer FROM chunk_states WHERE status = 'pending') AS pending`,
     );
     const row = found.rows[0];
     expect(row?.pending).toBeGreaterThan(0);

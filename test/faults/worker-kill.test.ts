@@ -51,15 +51,15 @@ describe.skipIf(services === undefined)('kill -9 a worker in the middle of a 5,0
     const second = suite.startWorkerProcess({ ...env, WORKER_ID: 'second' });
     await waitForEmbedded(pipeline.db.pool, 5_000, 240_000);
     await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
-    // Each worker's share counted on its own from `embedded_by`: the first's is exactly what was
+    // Each worker's share counted on its own from `written_by`: the first's is exactly what was
     // embedded when it died (it wrote nothing after, nobody overwrote it), the second's the rest,
     // and no row has another writer or none.
-    const byWorker = await pipeline.db.pool.query<{ embedded_by: string | null; n: number }>(
-      `SELECT embedded_by, count(*)::integer AS n FROM chunks
+    const byWorker = await pipeline.db.pool.query<{ written_by: string | null; n: number }>(
+      `SELECT written_by, count(*)::integer AS n FROM chunk_states
         WHERE status = 'embedded' AND embedding IS NOT NULL GROUP BY 1 ORDER BY 1`,
     );
-    const count = (worker: string) => byWorker.rows.find((r) => r.embedded_by === worker)?.n ?? 0;
-    expect(byWorker.rows.map((r) => r.embedded_by)).toEqual(['first', 'second']);
+    const count = (worker: string) => byWorker.rows.find((r) => r.written_by === worker)?.n ?? 0;
+    expect(byWorker.rows.map((r) => r.written_by)).toEqual(['first', 'second']);
     expect(count('first')).toBe(atKill);
     expect(count('second')).toBeGreaterThan(0);
     expect(count('first') + count('second')).toBe(5_000);

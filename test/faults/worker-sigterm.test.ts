@@ -123,7 +123,7 @@ describe.skipIf(services === undefined)('SIGTERM during a load', () => {
 
   /**
    * A second worker embeds the rest; every chunk of the load ends with a vector, written by one
-   * of the two, each counted on its own from `embedded_by`.
+   * of the two, each counted on its own from `written_by`.
    */
   async function finishWithSecond(s: Signalled): Promise<{ byFirst: number; second: WorkerProcess }> {
     const { pipeline } = suite;
@@ -134,16 +134,16 @@ describe.skipIf(services === undefined)('SIGTERM during a load', () => {
     const jobs = await queueJobs(pipeline.api.producer.queues.bulk);
     for (const id of s.jobsAtExit.keys()) expect(jobs.get(id)?.state).toBe('completed');
 
-    const byWorker = await pipeline.db.pool.query<{ embedded_by: string; n: number }>(
-      `SELECT embedded_by, count(*)::integer AS n FROM chunks
+    const byWorker = await pipeline.db.pool.query<{ written_by: string; n: number }>(
+      `SELECT written_by, count(*)::integer AS n FROM chunk_states
         WHERE document_id LIKE $1 AND status = 'embedded' AND embedding IS NOT NULL
         GROUP BY 1 ORDER BY 1`,
       [`${s.name}-%`],
     );
-    const count = (worker: string) => byWorker.rows.find((r) => r.embedded_by === worker)?.n ?? 0;
+    const count = (worker: string) => byWorker.rows.find((r) => r.written_by === worker)?.n ?? 0;
     const byFirst = count(`${s.name}-first`);
     const bySecond = count(`${s.name}-second`);
-    expect(byWorker.rows.every((r) => r.embedded_by.startsWith(`${s.name}-`))).toBe(true);
+    expect(byWorker.rows.every((r) => r.written_by.startsWith(`${s.name}-`))).toBe(true);
     expect(bySecond).toBeGreaterThan(0);
     expect(byFirst + bySecond).toBe(2_000);
     return { byFirst, second };

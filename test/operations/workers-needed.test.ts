@@ -59,7 +59,7 @@ describe.skipIf(services === undefined)('how many workers: /metrics, the dashboa
 
     // The backlog in model tokens: word pieces plus [CLS] and [SEP] per chunk.
     const { rows } = await fixture.pipeline.db.pool.query<{ word_pieces: string }>(
-      `SELECT sum(token_count) AS word_pieces FROM chunks WHERE status = 'pending'`,
+      `SELECT sum(token_count) AS word_pieces FROM chunk_states WHERE status = 'pending'`,
     );
     const backlogTokens = Number(rows[0]?.word_pieces) + 2 * CHUNKS;
     const planned = 0.8 * 1_000;

@@ -168,7 +168,7 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
       (await call(fixture.pipeline.baseUrl, 'GET', `/v1/batches/${first.body.batchId}`)).body.status,
     ).toBe('replaced');
     const inferred = await fixture.pipeline.db.pool.query<{ n: number }>(
-      `SELECT count(*)::integer AS n FROM chunks WHERE namespace = 'edit' AND document_id = 'd' AND reused = false`,
+      `SELECT count(*)::integer AS n FROM chunk_states WHERE namespace = 'edit' AND document_id = 'd' AND reused = false`,
     );
     expect(inferred.rows[0]?.n).toBe(changed);
   });

@@ -1,3 +1,4 @@
+import { graphIdentity } from '@embedq/embedder';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
@@ -12,6 +13,8 @@ const TEXTS = [
   'Graphene is a single layer of carbon atoms in a hexagonal lattice.',
   'CRISPR-Cas9 cuts DNA at a site chosen by a guide RNA.',
 ];
+
+const int8Sha256 = (await graphIdentity('int8')).graphSha256;
 
 function cosine(a: readonly number[], b: Float32Array): number {
   let dot = 0;
@@ -57,14 +60,17 @@ describe.skipIf(services === undefined)('a batch through REST -> queue -> worker
       embedding: string;
       model: string;
       precision: string;
+      graph_sha256: string;
     }>(
-      `SELECT chunk_index, embedding::text, model, precision FROM chunks
-        WHERE namespace = 'science' AND document_id = 'doc-1' ORDER BY chunk_index`,
+      `SELECT c.chunk_index, c.embedding::text, m.model, m.precision, m.graph_sha256
+         FROM chunk_states c JOIN model_identities m ON m.id = c.identity_id
+        WHERE c.namespace = 'science' AND c.document_id = 'doc-1' ORDER BY c.chunk_index`,
     );
     expect(rows.rows.map((r) => r.chunk_index)).toEqual([0, 1, 2, 3, 4]);
     const expected = await fixture.embedder.embed(TEXTS);
     rows.rows.forEach((row, i) => {
-      expect(row).toMatchObject({ model: 'all-MiniLM-L6-v2', precision: 'int8' });
+      // Every vector names the graph that made it: the locked int8 graph's sha256.
+      expect(row).toMatchObject({ model: 'all-MiniLM-L6-v2', precision: 'int8', graph_sha256: int8Sha256 });
       const stored = JSON.parse(row.embedding) as number[];
       expect(stored).toHaveLength(384);
       // INT8 activations are quantized per batch, so batch-mates move a vector slightly.

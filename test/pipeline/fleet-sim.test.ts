@@ -38,12 +38,12 @@ describe.skipIf(services === undefined)('embedq fleet-sim', () => {
 
     // --fresh emptied the tables before the second step: only its 300 chunks are left, each with
     // the stand-in's vector for its text, written by one of the three stand-ins.
-    const chunks = await pipeline.db.pool.query<{ text: string; embedding: string; embedded_by: string }>(
-      `SELECT text, embedding::text, embedded_by FROM chunks WHERE status = 'embedded' ORDER BY id`,
+    const chunks = await pipeline.db.pool.query<{ text: string; embedding: string; written_by: string }>(
+      `SELECT text, embedding::text, written_by FROM chunk_states WHERE status = 'embedded' ORDER BY id`,
     );
     expect(chunks.rows).toHaveLength(300);
-    expect(new Set(chunks.rows.map((r) => r.embedded_by)).size).toBeGreaterThan(1);
-    for (const row of chunks.rows) expect(row.embedded_by).toMatch(/^fleet-sim-[123]$/);
+    expect(new Set(chunks.rows.map((r) => r.written_by)).size).toBeGreaterThan(1);
+    for (const row of chunks.rows) expect(row.written_by).toMatch(/^fleet-sim-[123]$/);
     const first = chunks.rows.find((r) => r.text === seedChunk(0));
     const expected = [...standInVector(seedChunk(0))];
     const stored = JSON.parse(first?.embedding ?? '[]') as number[];

@@ -1,11 +1,12 @@
-import { createEmbedder, type Embedder, MODEL_NAME } from '@embedq/embedder';
+import { createEmbedder, type Embedder } from '@embedq/embedder';
 import { EMBED_CHUNKS_JOB, type EmbedChunksPayload, embedChunksJobId } from '@embedq/queue';
-import { acceptBatch, readJobChunks, writeEmbeddings } from '@embedq/store';
+import { acceptBatch, readJobChunks, type WrittenEmbeddings, writeEmbeddings } from '@embedq/store';
 import { type EmbedJobResult, embedJob } from '@embedq/worker';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type Pipeline, startPipeline } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
+import { registerTestIdentity } from '../support/test-identity.js';
 import { waitFor } from '../support/wait-for.js';
 
 const services = await servicesOrSkip('failing and duplicated jobs');
@@ -101,7 +102,8 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
   let embedder: Embedder;
   let pipeline: Pipeline;
   const faults = new Faults();
-  const model = { model: MODEL_NAME, precision: 'int8' };
+  let identityId: number;
+  const model = () => Promise.resolve(identityId);
 
   beforeAll(async () => {
     if (services === undefined) return;
@@ -116,6 +118,7 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
         WORKER_ID,
       },
     });
+    identityId = (await registerTestIdentity(pipeline.db.pool)).id;
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -163,14 +166,14 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
         chunk_index: number;
         status: string;
         embedding: string | null;
-        embedded_at: string | null;
-        embedded_by: string | null;
+        written_at: string | null;
+        written_by: string | null;
         error: string | null;
         failed: boolean;
       }>(
-        `SELECT id, chunk_index, status, embedding::text, embedded_at::text, embedded_by, error,
-                failed_at IS NOT NULL AS failed
-           FROM chunks WHERE document_id = $1 ORDER BY chunk_index`,
+        `SELECT id, chunk_index, status, embedding::text, written_at::text, written_by, error,
+                error IS NOT NULL AS failed
+           FROM chunk_states WHERE document_id = $1 ORDER BY chunk_index`,
         [documentId],
       )
     ).rows;
@@ -227,7 +230,7 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
     expect(progress.errors).toEqual([{ reason, chunks: JOB_CHUNKS }]);
     const rows = await chunkRows('doomed');
     for (const row of rows.slice(JOB_CHUNKS)) {
-      expect(row).toMatchObject({ status: 'embedded', error: null, failed: false, embedded_by: WORKER_ID });
+      expect(row).toMatchObject({ status: 'embedded', error: null, failed: false, written_by: WORKER_ID });
       expect(dimensions(row)).toBe(384);
     }
     const other = await queue().getJob(embedChunksJobId({ batchId: doomed, from: JOB_CHUNKS, to: 8 }));
@@ -276,7 +279,7 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
     const rows = await chunkRows('flaky');
     expect(rows.map((r) => r.chunk_index)).toEqual([0, 1, 2]);
     for (const row of rows) {
-      expect(row).toMatchObject({ status: 'embedded', error: null, failed: false, embedded_by: WORKER_ID });
+      expect(row).toMatchObject({ status: 'embedded', error: null, failed: false, written_by: WORKER_ID });
       expect(dimensions(row)).toBe(384);
     }
   });
@@ -292,6 +295,7 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
           documentId,
           chunks: texts.map((text) => ({ text, metadata: {} })),
           queue: 'bulk',
+          identityId,
         },
         async () => undefined,
       );
@@ -300,13 +304,13 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
     const copy = (workerId: string, before: () => Promise<void>) => ({
       db: pipeline.db.pool,
       embedder: hooked(embedder, before),
-      model,
+      identityId: model,
       workerId,
     });
     /** A text already embedded, so the copies race on a reused vector as well as on fresh ones. */
     const seeded = async (text: string) => {
       const seed = await store(`seed: ${text}`, [text]);
-      await embedJob({ db: pipeline.db.pool, embedder, model, workerId: 'seed' }, seed);
+      await embedJob({ db: pipeline.db.pool, embedder, identityId: model, workerId: 'seed' }, seed);
       return text;
     };
 
@@ -329,10 +333,10 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
       }
       // written is the size of the id set writeEmbeddings returned to each copy. Every chunk is
       // in one of the sets; the sizes add up to the chunks, so no chunk is in both, and each
-      // chunk's embedded_by names the copy whose set holds it.
+      // chunk's written_by names the copy whose set holds it.
       expect(a.written + b.written).toBe(texts.length);
-      expect(rows.filter((r) => r.embedded_by === 'copy-a')).toHaveLength(a.written);
-      expect(rows.filter((r) => r.embedded_by === 'copy-b')).toHaveLength(b.written);
+      expect(rows.filter((r) => r.written_by === 'copy-a')).toHaveLength(a.written);
+      expect(rows.filter((r) => r.written_by === 'copy-b')).toHaveLength(b.written);
     });
 
     it('writing after the other copy committed: the late copy writes nothing and changes nothing', async () => {
@@ -353,7 +357,7 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
       );
       expect(await first).toMatchObject({ written: texts.length });
       const afterFirst = await chunkRows('race-late');
-      expect(afterFirst.map((r) => [r.status, r.embedded_by])).toEqual(
+      expect(afterFirst.map((r) => [r.status, r.written_by])).toEqual(
         Array(texts.length).fill(['embedded', 'copy-a']),
       );
 
@@ -365,18 +369,18 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
 
     it('the same write twice at once: the second waits on the first and gets a disjoint (empty) id set', async () => {
       const payload = await store('race-sql', ['sql text one', 'sql text two', 'sql text three']);
-      const { chunks } = await readJobChunks(pipeline.db.pool, payload, model);
+      const { chunks } = await readJobChunks(pipeline.db.pool, payload, identityId);
       const vectors = await embedder.embed(chunks.map((c) => c.text));
       const write = (writer: string) => ({
         embedded: chunks.map((c, i) => ({ id: c.id, vector: vectors[i]! })),
         reused: [],
-        model,
+        identityId,
         writer,
       });
 
       const holder = await pipeline.db.pool.connect();
-      let first: Set<string>;
-      let second: Promise<Set<string>>;
+      let first: WrittenEmbeddings;
+      let second: Promise<WrittenEmbeddings>;
       try {
         await holder.query('BEGIN');
         first = await writeEmbeddings(holder, write('write-a'));
@@ -392,11 +396,12 @@ describe.skipIf(services === undefined)('jobs that fail, retry, or run twice', (
       } finally {
         holder.release();
       }
-      const secondIds = await second;
-      expect([...first].sort()).toEqual(chunks.map((c) => c.id).sort());
-      expect([...secondIds].filter((id) => first.has(id))).toEqual([]);
+      const secondIds = (await second).ids;
+      expect([...first.ids].sort()).toEqual(chunks.map((c) => c.id).sort());
+      expect(first.finishedBatchIds).toEqual([payload.batchId]);
+      expect([...secondIds].filter((id) => first.ids.has(id))).toEqual([]);
       expect(secondIds.size).toBe(0);
-      expect((await chunkRows('race-sql')).map((r) => r.embedded_by)).toEqual(Array(3).fill('write-a'));
+      expect((await chunkRows('race-sql')).map((r) => r.written_by)).toEqual(Array(3).fill('write-a'));
     });
 
     it('a duplicate job under another id, run by the worker alongside the original: each chunk written once', async () => {

@@ -1,38 +1,48 @@
-import { createEmbedder, type Embedder, MODEL_NAME } from '@embedq/embedder';
+import { createEmbedder, type Embedder, graphIdentity } from '@embedq/embedder';
 import { JobProducer } from '@embedq/queue';
-import { acceptBatch } from '@embedq/store';
+import { acceptBatch, registerModelIdentity } from '@embedq/store';
 import { embedJob } from '@embedq/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteQueueKeys, uniqueQueuePrefix } from '../support/queue-prefix.js';
 import { servicesOrSkip } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { registerTestIdentity } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('embedding jobs');
 
 describe.skipIf(services === undefined)('embedding jobs', () => {
   let embedder: Embedder;
   let db: TestDatabase;
-  const model = { model: MODEL_NAME, precision: 'int8' };
+  let int8: number;
+  let fp32: number;
+  const model = () => Promise.resolve(int8);
 
   beforeAll(async () => {
     if (services === undefined) return;
     embedder = await createEmbedder({ maxBatchTokens: 1024 });
     db = await createTestDatabase(services.databaseUrl);
+    int8 = (await registerTestIdentity(db.pool)).id;
+    fp32 = (await registerModelIdentity(db.pool, await graphIdentity('fp32'))).id;
   });
   afterAll(async () => {
     await db?.drop();
     await embedder?.close();
   });
 
-  async function store(documentId: string, texts: readonly string[]): Promise<string> {
+  async function store(
+    documentId: string,
+    texts: readonly string[],
+    into: { namespace: string; identityId: number } = { namespace: 'jobs', identityId: int8 },
+  ): Promise<string> {
     const { batch } = await acceptBatch(
       db.pool,
       {
         id: crypto.randomUUID(),
-        namespace: 'jobs',
+        namespace: into.namespace,
         documentId,
         chunks: texts.map((text) => ({ text, metadata: {} })),
         queue: 'bulk',
+        identityId: into.identityId,
       },
       async () => undefined,
     );
@@ -41,7 +51,7 @@ describe.skipIf(services === undefined)('embedding jobs', () => {
 
   async function vectorRows(documentId: string) {
     const result = await db.pool.query<{ chunk_index: number; status: string; embedding: string | null }>(
-      `SELECT chunk_index, status, embedding::text FROM chunks WHERE document_id = $1 ORDER BY chunk_index`,
+      `SELECT chunk_index, status, embedding::text FROM chunk_states WHERE document_id = $1 ORDER BY chunk_index`,
       [documentId],
     );
     return result.rows;
@@ -49,7 +59,7 @@ describe.skipIf(services === undefined)('embedding jobs', () => {
 
   it('a retried job writes nothing twice', async () => {
     const batchId = await store('retried', ['one text', 'another text', 'a third text']);
-    const deps = { db: db.pool, embedder, model, workerId: 'test' };
+    const deps = { db: db.pool, embedder, identityId: model, workerId: 'test' };
     const first = await embedJob(deps, { batchId, from: 0, to: 3 });
     expect(first).toMatchObject({ written: 3, inferred: 3 });
     const stored = await vectorRows('retried');
@@ -62,7 +72,10 @@ describe.skipIf(services === undefined)('embedding jobs', () => {
 
   it('embeds only its own range', async () => {
     const batchId = await store('ranges', ['zero', 'one', 'two', 'three']);
-    await embedJob({ db: db.pool, embedder, model, workerId: 'test' }, { batchId, from: 1, to: 3 });
+    await embedJob(
+      { db: db.pool, embedder, identityId: model, workerId: 'test' },
+      { batchId, from: 1, to: 3 },
+    );
     expect((await vectorRows('ranges')).map((r) => r.status)).toEqual([
       'pending',
       'embedded',
@@ -75,13 +88,13 @@ describe.skipIf(services === undefined)('embedding jobs', () => {
     const text = 'Reuse me: the same text embedded by the same model.';
     const firstBatch = await store('reuse-1', [text]);
     await embedJob(
-      { db: db.pool, embedder, model, workerId: 'test' },
+      { db: db.pool, embedder, identityId: model, workerId: 'test' },
       { batchId: firstBatch, from: 0, to: 1 },
     );
 
     const secondBatch = await store('reuse-2', [text, 'something new', 'something new']);
     const result = await embedJob(
-      { db: db.pool, embedder, model, workerId: 'test' },
+      { db: db.pool, embedder, identityId: model, workerId: 'test' },
       { batchId: secondBatch, from: 0, to: 3 },
     );
     expect(result).toMatchObject({ written: 3, reused: 1, inferred: 1 });
@@ -90,18 +103,33 @@ describe.skipIf(services === undefined)('embedding jobs', () => {
     expect(second[0]?.embedding).toBe(first?.embedding);
     expect(second[1]?.embedding).toBe(second[2]?.embedding);
 
-    // Another precision is another model: nothing is reused across them.
-    const fp32 = await embedJob(
-      { db: db.pool, embedder, model: { model: MODEL_NAME, precision: 'fp32' }, workerId: 'test' },
-      { batchId: await store('reuse-3', [text]), from: 0, to: 1 },
+    // Another precision is another identity: nothing is reused across them. (The embedder is
+    // the int8 one; what is checked is which vectors the job may copy.)
+    const fp32Batch = await store('reuse-3', [text], { namespace: 'jobs-fp32', identityId: fp32 });
+    const byFp32 = await embedJob(
+      { db: db.pool, embedder, identityId: () => Promise.resolve(fp32), workerId: 'test' },
+      { batchId: fp32Batch, from: 0, to: 1 },
     );
-    expect(fp32).toMatchObject({ reused: 0, inferred: 1 });
+    expect(byFp32).toMatchObject({ reused: 0, inferred: 1 });
+  });
+
+  it('refuses to write vectors of another graph than the batch is embedded by', async () => {
+    const batchId = await store('other-graph', ['a text for the fp32 space'], {
+      namespace: 'jobs-fp32-only',
+      identityId: fp32,
+    });
+    await expect(
+      embedJob({ db: db.pool, embedder, identityId: model, workerId: 'test' }, { batchId, from: 0, to: 1 }),
+    ).rejects.toThrow(
+      new RegExp(`embedded by model identity ${fp32}; this worker's graph is identity ${int8}`),
+    );
+    expect((await vectorRows('other-graph')).map((r) => r.status)).toEqual(['pending']);
   });
 
   it('ends a job whose batch never commits, with the reason', async () => {
     await expect(
       embedJob(
-        { db: db.pool, embedder, model, workerId: 'test', batchVisibleTimeoutMs: 200 },
+        { db: db.pool, embedder, identityId: model, workerId: 'test', batchVisibleTimeoutMs: 200 },
         { batchId: crypto.randomUUID(), from: 0, to: 1 },
       ),
     ).rejects.toThrow(/does not exist/);

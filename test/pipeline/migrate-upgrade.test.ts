@@ -3,22 +3,24 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { graphIdentity } from '@embedq/embedder';
 import {
   acceptBatch,
   batchProgress,
   createPool,
+  identityIndexName,
   listDocumentChunks,
   loadMigrations,
   MIGRATIONS_DIR,
   migrate,
+  registerModelIdentity,
+  searchChunks,
 } from '@embedq/store';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
 
 const services = await servicesOrSkip('migrating a populated database forward');
-
-const MODEL = { model: 'all-MiniLM-L6-v2', precision: 'int8' };
 
 describe.skipIf(services === undefined)(
   'migrations move a populated database of the first schema forward',
@@ -28,6 +30,8 @@ describe.skipIf(services === undefined)(
     let pool: pg.Pool;
     let firstOnly: string;
     const batchId = randomUUID();
+    const quietBatchId = randomUUID();
+    let identityId: number;
 
     beforeAll(async () => {
       if (services === undefined) return;
@@ -52,8 +56,9 @@ describe.skipIf(services === undefined)(
         current: 1,
       });
       await pool.query(
-        `INSERT INTO batches (id, namespace, document_id, chunk_count, queue) VALUES ($1, 'ns', 'old-doc', 2, 'bulk')`,
-        [batchId],
+        `INSERT INTO batches (id, namespace, document_id, chunk_count, queue)
+         VALUES ($1, 'ns', 'old-doc', 3, 'bulk'), ($2, 'quiet', 'waiting-doc', 1, 'bulk')`,
+        [batchId, quietBatchId],
       );
       const vector = `[${Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)).join(',')}]`;
       await pool.query(
@@ -63,6 +68,12 @@ describe.skipIf(services === undefined)(
                'all-MiniLM-L6-v2', 'int8', now(), 'worker.1'),
               ('ns', 'old-doc', 1, $1, 'pending text', '{}', sha256('pending text'), 'pending', NULL, NULL, NULL, NULL, NULL)`,
         [batchId, vector],
+      );
+      await pool.query(
+        `INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, content_hash, status, failed_at, error)
+         VALUES ('ns', 'old-doc', 2, $1, 'failed text', sha256('failed text'), 'failed', now(), 'the model broke'),
+                ('quiet', 'waiting-doc', 0, $2, 'waiting text', sha256('waiting text'), 'pending', NULL, NULL)`,
+        [batchId, quietBatchId],
       );
     });
     afterAll(async () => {
@@ -84,11 +95,13 @@ describe.skipIf(services === undefined)(
       const progress = await batchProgress(pool, batchId, '*', { windowWordPieces: 254 });
       expect(progress).toMatchObject({
         kind: 'chunks',
-        total: 2,
+        total: 3,
         embedded: 1,
+        failed: 1,
         pending: 1,
         reused: 0,
         truncated: 0,
+        errors: [{ reason: 'the model broke', chunks: 1 }],
       });
       const page = await listDocumentChunks(pool, 'ns', 'old-doc', { after: -1, limit: 10 });
       expect(page?.chunks).toEqual([
@@ -101,9 +114,46 @@ describe.skipIf(services === undefined)(
           headingPath: null,
         }),
         expect.objectContaining({ index: 1, text: 'pending text', status: 'pending', tokenCount: null }),
+        expect.objectContaining({ index: 2, status: 'failed', error: 'the model broke' }),
       ]);
+      // The vectors moved to embeddings under an identity of unknown graph, with its own HNSW
+      // index; both namespaces are pinned to it (the quiet one has no vectors: the database's).
+      const identities = await pool.query('SELECT id, model, precision, graph_sha256 FROM model_identities');
+      expect(identities.rows).toEqual([
+        { id: 1, model: 'all-MiniLM-L6-v2', precision: 'int8', graph_sha256: null },
+      ]);
+      const pins = await pool.query('SELECT namespace, identity_id FROM namespace_models ORDER BY 1');
+      expect(pins.rows).toEqual([
+        { namespace: 'ns', identity_id: 1 },
+        { namespace: 'quiet', identity_id: 1 },
+      ]);
+      const index = await pool.query('SELECT 1 FROM pg_indexes WHERE indexname = $1', [identityIndexName(1)]);
+      expect(index.rowCount).toBe(1);
+      // The old columns are gone from chunks.
+      const columns = await pool.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'chunks' AND column_name IN ('status', 'embedding')`,
+      );
+      expect(columns.rows).toEqual([]);
+      expect(await batchProgress(pool, quietBatchId, '*', { windowWordPieces: 254 })).toMatchObject({
+        status: 'queued',
+        pending: 1,
+      });
       // Migrating again does nothing.
       expect((await migrate(pool)).applied).toEqual([]);
+    });
+
+    it('the first worker of the locked graph adopts the old vectors, and search finds them', async () => {
+      const registered = await registerModelIdentity(pool, await graphIdentity('int8'));
+      expect(registered.id).toBe(1);
+      identityId = registered.id;
+      const sha = await pool.query('SELECT graph_sha256 FROM model_identities WHERE id = 1');
+      expect(sha.rows[0].graph_sha256).toBe((await graphIdentity('int8')).graphSha256);
+      const query = new Float32Array(384);
+      query[0] = 1;
+      const hits = await searchChunks(pool, { vector: query, identityId, k: 5, namespaces: ['ns'] });
+      expect(hits.map((h) => [h.chunkIndex, h.text, Math.round(h.vectorScore * 1000)])).toEqual([
+        [0, 'kept text', 1000],
+      ]);
     });
 
     it("carries an old row's vector over when the document is posted again under the new schema", async () => {
@@ -119,7 +169,8 @@ describe.skipIf(services === undefined)(
             { text: 'kept text', metadata: {}, tokenCount: 2, offsets: { start: 0, end: 11 } },
             { text: 'new text', metadata: {}, tokenCount: 2, offsets: { start: 11, end: 19 } },
           ],
-          carryOverFrom: MODEL,
+          identityId,
+          carryOver: true,
         },
         async () => undefined,
       );
@@ -129,7 +180,7 @@ describe.skipIf(services === undefined)(
         reused: boolean | null;
         first: number | null;
       }>(
-        `SELECT chunk_index, status, reused, (embedding::real[])[1] AS first FROM chunks
+        `SELECT chunk_index, status, reused, (embedding::real[])[1] AS first FROM chunk_states
         WHERE namespace = 'ns' AND document_id = 'old-doc' ORDER BY chunk_index`,
       );
       expect(rows.rows).toEqual([

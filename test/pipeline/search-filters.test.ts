@@ -4,12 +4,12 @@ import { createPrng } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { registerTestIdentity } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('search filters');
 
 const DOCUMENTS = 30;
 const PER_DOCUMENT = 100;
-const MODEL = { model: 'all-MiniLM-L6-v2', precision: 'int8' };
 const LABS = ['a', 'b', 'c', 'd'];
 
 type Metadata = Record<string, unknown>;
@@ -89,6 +89,7 @@ describe.skipIf(services === undefined)(
   'POST /v1/search filters, against the real PostgreSQL and pgvector',
   () => {
     let db: TestDatabase;
+    let identityId: number;
     const rows: Row[] = [];
     const prng = createPrng(2026);
     const next = () => prng.next();
@@ -96,6 +97,7 @@ describe.skipIf(services === undefined)(
     beforeAll(async () => {
       if (services === undefined) return;
       db = await createTestDatabase(services.databaseUrl);
+      identityId = (await registerTestIdentity(db.pool)).id;
       for (let d = 0; d < DOCUMENTS; d++) {
         const documentId = `doc-${d}`;
         const chunks = Array.from({ length: PER_DOCUMENT }, (_, c) => ({
@@ -104,7 +106,7 @@ describe.skipIf(services === undefined)(
         }));
         await acceptBatch(
           db.pool,
-          { id: randomUUID(), namespace: 'ns', documentId, chunks, queue: 'bulk' },
+          { id: randomUUID(), namespace: 'ns', documentId, chunks, queue: 'bulk', identityId },
           async () => undefined,
         );
         const ids = await db.pool.query<{ id: string; chunk_index: number }>(
@@ -112,7 +114,7 @@ describe.skipIf(services === undefined)(
           [documentId],
         );
         const embedded = ids.rows.map((r) => ({ id: r.id, vector: unitVector(next) }));
-        await writeEmbeddings(db.pool, { embedded, reused: [], model: MODEL, writer: 'test' });
+        await writeEmbeddings(db.pool, { embedded, reused: [], identityId, writer: 'test' });
         embedded.forEach((e, c) => {
           rows.push({ documentId, chunkIndex: c, metadata: chunks[c]?.metadata ?? {}, vector: e.vector });
         });
@@ -137,7 +139,13 @@ describe.skipIf(services === undefined)(
       async (_, filter) => {
         const k = 10;
         const query = unitVector(next);
-        const hits = await searchChunks(db.pool, { vector: query, k, namespaces: ['ns'], filter });
+        const hits = await searchChunks(db.pool, {
+          identityId,
+          vector: query,
+          k,
+          namespaces: ['ns'],
+          filter,
+        });
         const matching = rows.filter((row) => matches(filter, row));
         expect(hits).toHaveLength(Math.min(k, matching.length));
         for (const hit of hits) {
@@ -155,6 +163,7 @@ describe.skipIf(services === undefined)(
 
     it('finds every match of a 0.2% filter through the index path too, with a k above the matches', async () => {
       const hits = await searchChunks(db.pool, {
+        identityId,
         vector: unitVector(next),
         k: 50,
         namespaces: ['ns'],
@@ -174,7 +183,13 @@ describe.skipIf(services === undefined)(
         // 'rare' > 'q' > 'common': a range that matches the 6 rare chunks only.
         for (const filter of [{ tag: { $gt: 'q' } }, { year: { $gte: 2025 }, tag: { $gte: 'r' } }]) {
           const query = unitVector(next);
-          const hits = await searchChunks(client, { vector: query, k: 10, namespaces: ['ns'], filter });
+          const hits = await searchChunks(client, {
+            identityId,
+            vector: query,
+            k: 10,
+            namespaces: ['ns'],
+            filter,
+          });
           const nearest = rows
             .filter((row) => matches(filter, row))
             .sort((a, b) => distance(query, a.vector) - distance(query, b.vector));
@@ -192,6 +207,7 @@ describe.skipIf(services === undefined)(
       for (const filter of [undefined, { year: { $gte: 2024 }, lab: { $in: ['b', 'c'] } }]) {
         const query = unitVector(next);
         const hits = await searchChunks(db.pool, {
+          identityId,
           vector: query,
           k: 10,
           namespaces: ['ns'],
@@ -239,6 +255,7 @@ describe.skipIf(services === undefined)(
         tag: { $in: ["rare' OR '1'='1", '$.tag ? (@ == "rare")'] },
       };
       const hits = await searchChunks(db.pool, {
+        identityId,
         vector: unitVector(next),
         k: 10,
         namespaces: ['ns'],

@@ -4,6 +4,7 @@ import { createPrng } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { registerTestIdentity } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('keyword search');
 
@@ -18,6 +19,7 @@ const TEXTS = [
 
 describe.skipIf(services === undefined)('keyword search, against the real PostgreSQL', () => {
   let db: TestDatabase;
+  let identityId: number;
   const prng = createPrng(7);
   const vector = () => {
     const v = Float32Array.from({ length: 384 }, () => prng.next() - 0.5);
@@ -28,17 +30,18 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
   beforeAll(async () => {
     if (services === undefined) return;
     db = await createTestDatabase(services.databaseUrl);
+    identityId = (await registerTestIdentity(db.pool)).id;
     const chunks = TEXTS.map((text, i) => ({ text, metadata: { lab: i % 2 === 0 ? 'a' : 'b' } }));
     await acceptBatch(
       db.pool,
-      { id: randomUUID(), namespace: 'ns', documentId: 'd', chunks, queue: 'bulk' },
+      { id: randomUUID(), namespace: 'ns', documentId: 'd', chunks, queue: 'bulk', identityId },
       async () => undefined,
     );
     const ids = await db.pool.query<{ id: string }>('SELECT id FROM chunks ORDER BY chunk_index');
     await writeEmbeddings(db.pool, {
       embedded: ids.rows.map((r) => ({ id: r.id, vector: vector() })),
       reused: [],
-      model: { model: 'all-MiniLM-L6-v2', precision: 'int8' },
+      identityId,
       writer: 'test',
     });
   });
@@ -47,7 +50,15 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
   });
 
   const keyword = (text: string, extra: { filter?: unknown } = {}) =>
-    searchChunks(db.pool, { vector: vector(), mode: 'keyword', text, k: 10, namespaces: ['ns'], ...extra });
+    searchChunks(db.pool, {
+      identityId,
+      vector: vector(),
+      mode: 'keyword',
+      text,
+      k: 10,
+      namespaces: ['ns'],
+      ...extra,
+    });
   const indexes = (hits: readonly { chunkIndex: number }[]) => hits.map((h) => h.chunkIndex);
 
   it('finds an exact identifier, with its rank as the score and its cosine beside it', async () => {
@@ -72,6 +83,7 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
 
   it('in vector mode, says the keyword rank of hits whose words match and null for the rest', async () => {
     const hits = await searchChunks(db.pool, {
+      identityId,
       vector: vector(),
       text: 'graphene',
       k: 6,
@@ -87,12 +99,12 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
   it('hybrid: fuses both rankings by reciprocal rank, so an exact identifier leads whatever the vectors say', async () => {
     const query = vector();
     const base = { vector: query, k: 6, namespaces: ['ns'], text: 'ZQX-7741 spectrometer drift' } as const;
-    const hybrid = await searchChunks(db.pool, { ...base, mode: 'hybrid' });
+    const hybrid = await searchChunks(db.pool, { identityId, ...base, mode: 'hybrid' });
     expect(hybrid[0]?.chunkIndex).toBe(0);
     expect(hybrid).toHaveLength(6);
     // score = 1 / (60 + vector rank) + 1 / (60 + keyword rank), ranks from 1.
-    const byVector = indexes(await searchChunks(db.pool, { ...base, mode: 'vector' }));
-    const byKeyword = indexes(await searchChunks(db.pool, { ...base, mode: 'keyword' }));
+    const byVector = indexes(await searchChunks(db.pool, { identityId, ...base, mode: 'vector' }));
+    const byKeyword = indexes(await searchChunks(db.pool, { identityId, ...base, mode: 'keyword' }));
     for (const hit of hybrid) {
       const v = byVector.indexOf(hit.chunkIndex);
       const w = byKeyword.indexOf(hit.chunkIndex);
@@ -101,7 +113,12 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
       expect(hit.score).toBe(hit.fusedScore);
     }
     // With no weight on keywords, hybrid is vector search.
-    const vectorOnly = await searchChunks(db.pool, { ...base, mode: 'hybrid', fusion: { keywordWeight: 0 } });
+    const vectorOnly = await searchChunks(db.pool, {
+      identityId,
+      ...base,
+      mode: 'hybrid',
+      fusion: { keywordWeight: 0 },
+    });
     expect(indexes(vectorOnly)).toEqual(byVector);
   });
 
@@ -116,7 +133,7 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     }));
     await acceptBatch(
       db.pool,
-      { id: randomUUID(), namespace: 'wide', documentId: 'w', chunks, queue: 'bulk' },
+      { id: randomUUID(), namespace: 'wide', documentId: 'w', chunks, queue: 'bulk', identityId },
       async () => undefined,
     );
     const ids = await db.pool.query<{ id: string }>(
@@ -125,13 +142,13 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     await writeEmbeddings(db.pool, {
       embedded: ids.rows.map((r, i) => ({ id: r.id, vector: i === 0 ? away : vector() })),
       reused: [],
-      model: { model: 'all-MiniLM-L6-v2', precision: 'int8' },
+      identityId,
       writer: 'test',
     });
     const base = { vector: query, k: 3, namespaces: ['wide'], text: 'QXV-2025' } as const;
-    const byVector = await searchChunks(db.pool, { ...base, mode: 'vector', k: 50 });
+    const byVector = await searchChunks(db.pool, { identityId, ...base, mode: 'vector', k: 50 });
     expect(indexes(byVector)).not.toContain(0);
-    const hybrid = await searchChunks(db.pool, { ...base, mode: 'hybrid' });
+    const hybrid = await searchChunks(db.pool, { identityId, ...base, mode: 'hybrid' });
     // Keyword rank 1 and the last place by cosine (51st of 51 candidates) beat vector rank 1 alone.
     expect(hybrid[0]?.chunkIndex).toBe(0);
     expect(hybrid[0]?.fusedScore).toBeCloseTo(1 / 61 + 1 / 111, 12);
@@ -143,14 +160,15 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     const query = vector();
     for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
       const base = { vector: query, mode, text: 'graphene or quantum or soil', namespaces: ['ns'] };
-      const all = indexes(await searchChunks(db.pool, { ...base, k: 4 }));
-      const first = indexes(await searchChunks(db.pool, { ...base, k: 2 }));
-      const second = indexes(await searchChunks(db.pool, { ...base, k: 2, offset: 2 }));
+      const all = indexes(await searchChunks(db.pool, { identityId, ...base, k: 4 }));
+      const first = indexes(await searchChunks(db.pool, { identityId, ...base, k: 2 }));
+      const second = indexes(await searchChunks(db.pool, { identityId, ...base, k: 2, offset: 2 }));
       expect([...first, ...second]).toEqual(all);
     }
-    const hits = await searchChunks(db.pool, { vector: query, k: 6, namespaces: ['ns'] });
+    const hits = await searchChunks(db.pool, { identityId, vector: query, k: 6, namespaces: ['ns'] });
     const threshold = hits[2]?.score as number;
     const strong = await searchChunks(db.pool, {
+      identityId,
       vector: query,
       k: 6,
       namespaces: ['ns'],

@@ -44,7 +44,7 @@ describe.skipIf(services === undefined)('two worker processes on one queue', () 
 
     const rows = await pipeline.db.pool.query<{ chunks: number; embedded: number; distinct_chunks: number }>(
       `SELECT count(*)::integer AS chunks, count(embedding)::integer AS embedded,
-              count(DISTINCT (document_id, chunk_index))::integer AS distinct_chunks FROM chunks`,
+              count(DISTINCT (document_id, chunk_index))::integer AS distinct_chunks FROM chunk_states`,
     );
     expect(rows.rows[0]).toEqual({ chunks: 800, embedded: 800, distinct_chunks: 800 });
 
@@ -57,10 +57,10 @@ describe.skipIf(services === undefined)('two worker processes on one queue', () 
     expect(new Set([...jobIds[0]!, ...jobIds[1]!]).size).toBe(14);
     const written = done.flat().reduce((sum, line) => sum + Number(line.written), 0);
     expect(written).toBe(800);
-    const writers = await pipeline.db.pool.query<{ embedded_by: string }>(
-      'SELECT DISTINCT embedded_by FROM chunks ORDER BY 1',
+    const writers = await pipeline.db.pool.query<{ written_by: string }>(
+      'SELECT DISTINCT written_by FROM chunk_states ORDER BY 1',
     );
-    expect(writers.rows.map((r) => r.embedded_by)).toEqual(['worker-a', 'worker-b']);
+    expect(writers.rows.map((r) => r.written_by)).toEqual(['worker-a', 'worker-b']);
 
     // SIGTERM: both stop cleanly.
     expect(await Promise.all(workers.map((w) => w.stop('SIGTERM')))).toEqual([0, 0]);

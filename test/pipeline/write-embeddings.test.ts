@@ -3,9 +3,9 @@ import { createPrng } from '@embedq/workload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { registerTestIdentity } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('writing vectors to pgvector');
-const model = { model: 'test-model', precision: 'int8' };
 
 /** Vectors whose floats span many magnitudes and both signs, plus zero and a subnormal-edge value. */
 function awkwardVectors(count: number): Float32Array[] {
@@ -21,10 +21,12 @@ function awkwardVectors(count: number): Float32Array[] {
 
 describe.skipIf(services === undefined)('writeEmbeddings', () => {
   let db: TestDatabase;
+  let identityId: number;
 
   beforeAll(async () => {
     if (services === undefined) return;
     db = await createTestDatabase(services.databaseUrl);
+    identityId = (await registerTestIdentity(db.pool)).id;
   });
   afterAll(async () => {
     await db?.drop();
@@ -39,12 +41,18 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
         documentId,
         chunks: Array.from({ length: count }, (_, i) => ({ text: `${documentId} text ${i}`, metadata: {} })),
         queue: 'bulk',
+        identityId,
       },
       async () => undefined,
     );
-    const { chunks } = await readJobChunks(db.pool, { batchId: batch.batchId, from: 0, to: count }, model, {
-      reuse: false,
-    });
+    const { chunks } = await readJobChunks(
+      db.pool,
+      { batchId: batch.batchId, from: 0, to: count },
+      identityId,
+      {
+        reuse: false,
+      },
+    );
     return chunks;
   }
 
@@ -54,13 +62,13 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
     const written = await writeEmbeddings(db.pool, {
       embedded: chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i]! })),
       reused: [],
-      model,
+      identityId,
       writer: 'test',
     });
-    expect(written.size).toBe(chunks.length);
+    expect(written.ids.size).toBe(chunks.length);
     // pgvector's binary output: int16 dimensions, int16 unused, then big-endian float4s.
     const rows = await db.pool.query<{ id: string; bytes: Buffer }>(
-      `SELECT id, vector_send(embedding) AS bytes FROM chunks WHERE document_id = 'exact'`,
+      `SELECT id, vector_send(embedding) AS bytes FROM chunk_states WHERE document_id = 'exact'`,
     );
     expect(rows.rows).toHaveLength(chunks.length);
     const byId = new Map(chunks.map((chunk, i) => [chunk.id, vectors[i]!]));
@@ -81,19 +89,19 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
           { id: chunks[1]!.id, vector: new Float32Array(383) },
         ],
         reused: [],
-        model,
+        identityId,
         writer: 'test',
       }),
     ).rejects.toThrow(/383 dimensions/);
     const embedded = await db.pool.query(
-      `SELECT 1 FROM chunks WHERE document_id = 'short' AND embedding IS NOT NULL`,
+      `SELECT 1 FROM chunk_states WHERE document_id = 'short' AND embedding IS NOT NULL`,
     );
     expect(embedded.rowCount).toBe(0);
   });
 
   it('refuses to search with a query vector of the wrong length', async () => {
     await expect(
-      searchChunks(db.pool, { vector: new Float32Array(512), namespaces: ['write'], k: 10 }),
+      searchChunks(db.pool, { vector: new Float32Array(512), identityId, namespaces: ['write'], k: 10 }),
     ).rejects.toThrow(/512 dimensions, not 384/);
   });
 });

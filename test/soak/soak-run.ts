@@ -18,7 +18,7 @@ import { WorkerProcess } from '../support/worker-process.js';
  * workers as processes of their own), one worker at a time. The n-th worker runs until
  * `stopAt[n]` chunks are embedded, then is stopped: by SIGTERM for odd n, by SIGKILL for even n,
  * and the last by SIGTERM once everything is embedded. Then nothing lost, nothing duplicated,
- * each worker's share counted from `embedded_by`, and the workers' RSS within bounds: the last
+ * each worker's share counted from `written_by`, and the workers' RSS within bounds: the last
  * one's against the first one's, each one's at its stop against halfway through its share, and
  * each one's peak.
  */
@@ -124,12 +124,12 @@ export function describeSoak(services: ServiceUrls | undefined, options: SoakOpt
       }
       await waitForEmbedded(pipeline.db.pool, total);
       await expectEachChunkEmbeddedOnce(pipeline.db.pool, load.accepted);
-      // Every worker did its share, each counted on its own from embedded_by, and no one else.
-      const byWorker = await pipeline.db.pool.query<{ embedded_by: string; n: number }>(
-        `SELECT embedded_by, count(*)::integer AS n FROM chunks
+      // Every worker did its share, each counted on its own from written_by, and no one else.
+      const byWorker = await pipeline.db.pool.query<{ written_by: string; n: number }>(
+        `SELECT written_by, count(*)::integer AS n FROM chunk_states
           WHERE status = 'embedded' AND embedding IS NOT NULL GROUP BY 1 ORDER BY 1`,
       );
-      expect(byWorker.rows.map((r) => r.embedded_by).sort()).toEqual(
+      expect(byWorker.rows.map((r) => r.written_by).sort()).toEqual(
         segments.map((s) => `soak-${s.worker}`).sort(),
       );
       expect(byWorker.rows.every((r) => r.n > 0)).toBe(true);

@@ -89,7 +89,7 @@ export function statusCounts(statuses: readonly number[]): Record<number, number
 /** Chunks with a vector, over the whole database. */
 export async function embeddedCount(db: pg.Pool): Promise<number> {
   const result = await db.query<{ n: number }>(
-    `SELECT count(*)::integer AS n FROM chunks WHERE status = 'embedded'`,
+    `SELECT count(*)::integer AS n FROM chunk_states WHERE status = 'embedded'`,
   );
   return result.rows[0]?.n ?? 0;
 }
@@ -117,7 +117,7 @@ export async function expectEachChunkEmbeddedOnce(
     `SELECT batch_id, count(*)::integer AS rows,
             count(*) FILTER (WHERE status = 'embedded' AND embedding IS NOT NULL)::integer AS embedded,
             count(DISTINCT chunk_index)::integer AS distinct_indexes
-       FROM chunks GROUP BY batch_id`,
+       FROM chunk_states GROUP BY batch_id`,
   );
   const byBatch = (a: { batch_id: string }, b: { batch_id: string }) => (a.batch_id < b.batch_id ? -1 : 1);
   const expected = accepted

@@ -22,6 +22,10 @@ export const API_ERRORS = {
   forbidden: { status: 403, message: 'this key may not do that' },
   not_found: { status: 404, message: 'not found' },
   model_not_found: { status: 404, message: 'unknown model' },
+  model_mismatch: {
+    status: 409,
+    message: "the namespace's vectors come from another model than the one this server embeds queries with",
+  },
   idempotency_conflict: { status: 422, message: 'the Idempotency-Key was used for a different request' },
   no_chunks: { status: 422, message: 'the document holds no text the model reads' },
   too_many_webhooks: { status: 422, message: 'the namespace has as many webhooks as it may' },

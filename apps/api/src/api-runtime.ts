@@ -2,13 +2,14 @@ import type { ApiConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  graphIdentity,
   logInferenceSizing,
   logInferenceThreadEvents,
   readCpuBudget,
   sizeInference,
 } from '@embedq/embedder';
 import { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
-import { createPool } from '@embedq/store';
+import { createPool, lazyModelIdentity } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
 
@@ -69,7 +70,11 @@ export async function startApi(
     prefix: config.services.queuePrefix,
   });
   const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
-  const app = await buildApp({ config, pool, producer, embedder, batchEvents, webhooks }, options);
+  const identityId = lazyModelIdentity(pool, await graphIdentity(embedder.precision));
+  const app = await buildApp(
+    { config, pool, producer, embedder, identityId, batchEvents, webhooks },
+    options,
+  );
   log = app.log;
   // Said once the logger exists, and only of an embedder this process made.
   if (options.embedder === undefined) {

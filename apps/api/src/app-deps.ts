@@ -9,6 +9,8 @@ export interface AppDeps {
   readonly pool: pg.Pool;
   readonly producer: JobProducer;
   readonly embedder: Embedder;
+  /** The registered model identity of the embedder's graph (registered on first use). */
+  readonly identityId: () => Promise<number>;
   /** Job events from Redis for the batches' event streams. */
   readonly batchEvents: BatchEventFeed;
   /** Where `document.deleted` deliveries are queued for the workers. */

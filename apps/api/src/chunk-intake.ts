@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { MODEL_NAME } from '@embedq/embedder';
 import { acceptBatch, type BatchKind, IdempotencyConflictError, type NewChunk } from '@embedq/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
@@ -32,7 +31,7 @@ export class ChunkIntake {
   }
 
   async accept(request: FastifyRequest, reply: FastifyReply, submission: Submission): Promise<FastifyReply> {
-    const { config, pool, producer, embedder } = this.deps;
+    const { config, pool, producer } = this.deps;
     const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
     if (idempotencyKey !== undefined) checkString(idempotencyKey, 'the Idempotency-Key header');
     await this.backlog.admit(submission.chunks.length);
@@ -49,7 +48,8 @@ export class ChunkIntake {
           kind: submission.kind,
           contentType: submission.contentType,
           chunking: submission.chunking,
-          carryOverFrom: { model: MODEL_NAME, precision: embedder.precision },
+          identityId: await this.deps.identityId(),
+          carryOver: true,
           idempotencyKey,
           requestHash: idempotencyKey === undefined ? undefined : requestHash(request.body),
         },

@@ -434,6 +434,7 @@ const ERROR_MEANINGS: Record<ErrorStatus, string> = {
   401: 'No API key, or one that is not valid',
   403: 'The key may not do this (the admin key on /v1, or a namespace the key is not bound to)',
   404: 'Not found',
+  409: "The namespace's vectors come from another model identity than the server's",
   413: 'Too large',
   415: 'Not JSON',
   422: 'Refused',

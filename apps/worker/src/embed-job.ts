@@ -2,19 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchReport, Embedder } from '@embedq/embedder';
 import type { EmbedChunksPayload } from '@embedq/queue';
-import {
-  type ChunkToEmbed,
-  type ModelIdentity,
-  type Queryable,
-  readJobChunks,
-  writeEmbeddings,
-} from '@embedq/store';
+import { type ChunkToEmbed, type Queryable, readJobChunks, writeEmbeddings } from '@embedq/store';
 import { UnrecoverableError } from 'bullmq';
 
 export interface EmbedJobDeps {
   readonly db: Queryable;
   readonly embedder: Embedder;
-  readonly model: ModelIdentity;
+  /** The registered model identity of the embedder's graph (registered on first use). */
+  readonly identityId: () => Promise<number>;
   /** Recorded with each vector written. */
   readonly workerId: string;
   /** `high` for interactive jobs: their inference batches go before waiting bulk ones. */
@@ -29,6 +24,8 @@ export interface EmbedJobResult {
   readonly written: number;
   /** Of those, chunks whose vector was copied from an earlier chunk with the same text. */
   readonly reused: number;
+  /** This job's write left its batch with no chunk pending. */
+  readonly finishedBatch: boolean;
   /** Distinct texts run through the model. */
   readonly inferred: number;
   readonly readMs: number;
@@ -52,7 +49,9 @@ export interface EmbedJobResult {
  * one statement. Safe to run twice: chunks that have a vector are neither read nor written.
  */
 export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
+  const identityId = await deps.identityId();
   const totals = {
+    finishedBatch: false,
     written: 0,
     reused: 0,
     inferred: 0,
@@ -72,7 +71,7 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
   // was deleted or replaced); it embeds those chunks instead.
   for (const reuse of [true, false]) {
     let started = performance.now();
-    const chunks = await readVisibleChunks(deps, payload, reuse);
+    const chunks = await readVisibleChunks(deps, payload, identityId, reuse);
     totals.readMs += performance.now() - started;
     if (chunks.length === 0) break;
 
@@ -91,13 +90,14 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     const written = await writeEmbeddings(deps.db, {
       embedded: fresh.map((c) => ({ id: c.id, vector: vectorAt(vectors, slotOf.get(c.contentHash)) })),
       reused: copy,
-      model: deps.model,
+      identityId,
       writer: deps.workerId,
     });
     totals.writeMs += performance.now() - started;
-    totals.written += written.size;
-    totals.reused += copy.filter((id) => written.has(id)).length;
-    if (copy.every((id) => written.has(id))) break;
+    totals.written += written.ids.size;
+    totals.reused += copy.filter((id) => written.ids.has(id)).length;
+    if (written.finishedBatchIds.length > 0) totals.finishedBatch = true;
+    if (copy.every((id) => written.ids.has(id))) break;
   }
   return { ...totals, batchMs };
 }
@@ -105,14 +105,24 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
 async function readVisibleChunks(
   deps: EmbedJobDeps,
   payload: EmbedChunksPayload,
+  identityId: number,
   reuse: boolean,
 ): Promise<readonly ChunkToEmbed[]> {
   // The API enqueues before it commits (so a failed enqueue stores nothing); a worker can be
   // faster than that commit, so a missing batch is awaited briefly before the job gives up.
   const deadline = performance.now() + (deps.batchVisibleTimeoutMs ?? 2_000);
   for (;;) {
-    const read = await readJobChunks(deps.db, payload, deps.model, { reuse });
-    if (read.batchExists) return read.chunks;
+    const read = await readJobChunks(deps.db, payload, identityId, { reuse });
+    if (read.batchExists) {
+      // Vectors of another graph would not be comparable with the namespace's: the job fails
+      // (and is retried) rather than write them. Re-embedding with another graph is a migration.
+      if (read.identityId !== null && read.identityId !== identityId && read.chunks.length > 0) {
+        throw new Error(
+          `batch ${payload.batchId} is embedded by model identity ${read.identityId}; this worker's graph is identity ${identityId}`,
+        );
+      }
+      return read.chunks;
+    }
     if (performance.now() >= deadline) {
       throw new UnrecoverableError(
         `batch ${payload.batchId} does not exist: its request was rolled back or it was removed`,

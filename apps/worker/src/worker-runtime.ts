@@ -2,9 +2,9 @@ import type { WorkerConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  graphIdentity,
   logInferenceSizing,
   logInferenceThreadEvents,
-  MODEL_NAME,
   readCpuBudget,
   sizeInference,
 } from '@embedq/embedder';
@@ -18,7 +18,7 @@ import {
   type QueueKind,
   WebhookQueue,
 } from '@embedq/queue';
-import { createPool, decideFinishedBatches, markChunksFailed } from '@embedq/store';
+import { createPool, decideFinishedBatches, lazyModelIdentity, markChunksFailed } from '@embedq/store';
 import { type Job, UnrecoverableError, WaitingError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { deliverWebhook } from './deliver-webhook.js';
@@ -62,10 +62,11 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     statementTimeoutMs: 60_000,
     onIdleError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
+  const identity = await graphIdentity(embedder.precision);
   const deps = {
     db: pool,
     embedder,
-    model: { model: MODEL_NAME, precision: embedder.precision },
+    identityId: lazyModelIdentity(pool, identity),
     workerId: config.workerId,
   };
   const connection: QueueConnectionOptions = {
@@ -122,7 +123,10 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       );
       log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
       metrics.jobDone(kind, job, result);
-      await decideBatchEvent(payload.batchId, log);
+      // A job whose write left its batch with nothing pending decides, and one that had nothing
+      // to write (a batch whose vectors were all carried over, a job run twice) looks; the
+      // reconciler's sweep covers a job that died between its write and this.
+      if (result.finishedBatch || result.written === 0) await decideBatchEvent(payload.batchId, log);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
@@ -184,10 +188,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     void consumer.run();
   }
   const reconciler = startReconcileSchedule(pool, producer, webhooks, config.reconcile, logger);
-  logger.info(
-    { concurrency: config.concurrency, precision: embedder.precision, model: MODEL_NAME },
-    'worker started',
-  );
+  logger.info({ concurrency: config.concurrency, ...identity }, 'worker started');
 
   /**
    * Every job a consumer of this process holds the lock of, with its lock token: the running ones

@@ -21,6 +21,7 @@ export type ServerErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'model_not_found'
+  | 'model_mismatch'
   | 'idempotency_conflict'
   | 'no_chunks'
   | 'too_many_webhooks'
@@ -52,6 +53,7 @@ export const SERVER_ERROR_CODES = [
   'forbidden',
   'not_found',
   'model_not_found',
+  'model_mismatch',
   'idempotency_conflict',
   'no_chunks',
   'too_many_webhooks',

@@ -1,4 +1,4 @@
-export { MODEL_NAME } from '@embedq/model';
+export { type GraphIdentity, graphIdentity, MODEL_NAME } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';

@@ -2,6 +2,7 @@ export { BERT_CONFIG } from './bert/bert-weights.js';
 export { STANDARD_INPUTS, STANDARD_OUTPUT } from './bert/standard-graph.js';
 export { type BuildModelOptions, buildModel, ensureModel, verifyModel } from './build-model.js';
 export { ModelBuildError } from './errors.js';
+export { type GraphIdentity, graphIdentity } from './graph-identity.js';
 export { FUSED_INPUTS, FUSED_OUTPUT } from './graph-io.js';
 export {
   defaultModelDir,

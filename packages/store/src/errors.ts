@@ -5,3 +5,16 @@ export class IdempotencyConflictError extends Error {
     this.name = 'IdempotencyConflictError';
   }
 }
+
+/** A namespace's vectors come from another model identity than the one asked to compare with. */
+export class ModelMismatchError extends Error {
+  constructor(
+    readonly namespace: string,
+    readonly activeIdentity: string,
+  ) {
+    super(
+      `namespace '${namespace}' holds vectors of ${activeIdentity}, not of the model this server embeds queries with`,
+    );
+    this.name = 'ModelMismatchError';
+  }
+}

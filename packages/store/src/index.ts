@@ -1,5 +1,5 @@
 export { createPool, type PoolOptions, sslFor } from './create-pool.js';
-export { IdempotencyConflictError } from './errors.js';
+export { IdempotencyConflictError, ModelMismatchError } from './errors.js';
 export { DEFAULT_FUSION, type FusionOptions, fuseRanks } from './fuse-ranks.js';
 export type {
   AcceptedBatch,
@@ -35,6 +35,12 @@ export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.js';
 export { listDocumentChunks } from './sql/list-document-chunks.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
+export {
+  identityIndexName,
+  lazyModelIdentity,
+  type RegisteredIdentity,
+  registerModelIdentity,
+} from './sql/model-identities.js';
 export { type PendingWork, pendingWork } from './sql/pending-work.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
@@ -63,5 +69,5 @@ export {
   type WebhookDelivery,
 } from './sql/webhooks/list-webhook-deliveries.js';
 export type { StoredWebhook } from './sql/webhooks/webhook-row.js';
-export { type EmbeddingWrite, writeEmbeddings } from './sql/write-embeddings.js';
+export { type EmbeddingWrite, type WrittenEmbeddings, writeEmbeddings } from './sql/write-embeddings.js';
 export { withClient } from './with-client.js';

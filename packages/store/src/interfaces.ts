@@ -16,10 +16,14 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 export type ChunkStatus = 'pending' | 'embedded' | 'failed';
 export type BatchStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'replaced' | 'deleted';
 
-/** What the embedding model is, recorded with every vector it wrote. */
+/**
+ * What made a vector: the model, its precision and the sha256 of the ONNX graph that ran (from the
+ * model's lock file). Vectors are comparable only within one identity.
+ */
 export interface ModelIdentity {
   readonly model: string;
   readonly precision: string;
+  readonly graphSha256: string;
 }
 
 export interface NewChunk {
@@ -52,10 +56,15 @@ export interface NewBatch {
   readonly contentType?: string | undefined;
   readonly chunking?: Readonly<Record<string, unknown>> | undefined;
   /**
-   * Re-posting a document: its earlier chunks' vectors from this model are carried over to new
-   * chunks with the same text, so only changed chunks are embedded. None are without it.
+   * The registered identity of the accepting process's model: a namespace seen for the first time
+   * is pinned to it. The batch is embedded by its namespace's active identity.
    */
-  readonly carryOverFrom?: ModelIdentity | undefined;
+  readonly identityId: number;
+  /**
+   * Re-posting a document: its earlier chunks' vectors of the namespace's identity are carried
+   * over to new chunks with the same text, so only changed chunks are embedded. Default false.
+   */
+  readonly carryOver?: boolean | undefined;
 }
 
 export interface AcceptedBatch {
@@ -122,6 +131,8 @@ export type SearchMode = 'vector' | 'keyword' | 'hybrid';
 export interface SearchQuery {
   /** The query's embedding: what vector mode ranks by, and every hit's `vectorScore`. */
   readonly vector: Float32Array;
+  /** The registered identity of the graph that embedded the query; only its vectors are compared. */
+  readonly identityId: number;
   /** Default `vector`. */
   readonly mode?: SearchMode | undefined;
   /** The query's words, for keyword and hybrid modes. */

@@ -1,4 +1,10 @@
-import { SearchFilterError, type SearchMode, searchChunks, validateSearchFilter } from '@embedq/store';
+import {
+  ModelMismatchError,
+  SearchFilterError,
+  type SearchMode,
+  searchChunks,
+  validateSearchFilter,
+} from '@embedq/store';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
@@ -36,8 +42,9 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         description:
           'With a filter, k results come back whenever k chunks of the namespace match it, however few do.',
         body: searchBody(deps.config.limits),
-        // 422: a query longer than MAX_TEXT_LENGTH (text_too_long).
-        response: { 200: SEARCH_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 422) },
+        // 422: a query longer than MAX_TEXT_LENGTH (text_too_long). 409: the namespace's vectors
+        // are of another model identity than the one this server embeds queries with.
+        response: { 200: SEARCH_RESPONSE, ...errorResponses(...V1_ERRORS, ...BODY_ERRORS, 409, 422) },
       },
     },
     async (request) => {
@@ -74,6 +81,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (vector === undefined) throw new Error('the embedder returned no vector for the query');
       const hits = await searchChunks(deps.pool, {
         vector,
+        identityId: await deps.identityId(),
         mode,
         text: query,
         fusion,
@@ -84,6 +92,11 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         documentId,
         filter,
         exact,
+      }).catch((error: unknown) => {
+        if (error instanceof ModelMismatchError) {
+          throw new ApiError('model_mismatch', error.message, { cause: error });
+        }
+        throw error;
       });
       const nextOffset = offset + k;
       return {

@@ -86,10 +86,11 @@ async function insert(client: pg.PoolClient, batch: NewBatch): Promise<AcceptedB
       WHERE namespace = $1 AND document_id = $2 AND replaced_at IS NULL AND deleted_at IS NULL`,
     [batch.namespace, batch.documentId],
   );
+  const identityId = await pinNamespace(client, batch.namespace, batch.identityId);
   const inserted = await client.query<{ created_at: Date }>(
     `INSERT INTO batches (id, namespace, document_id, chunk_count, idempotency_key, request_hash, queue,
-                          kind, content_type, chunking)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at`,
+                          kind, content_type, chunking, identity_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING created_at`,
     [
       batch.id,
       batch.namespace,
@@ -101,56 +102,86 @@ async function insert(client: pg.PoolClient, batch: NewBatch): Promise<AcceptedB
       batch.kind ?? 'chunks',
       batch.contentType ?? null,
       batch.chunking === undefined ? null : JSON.stringify(batch.chunking),
+      identityId,
     ],
   );
-  await replaceChunks(client, batch);
+  await replaceChunks(client, batch, identityId);
   const createdAt = inserted.rows[0]?.created_at;
   if (createdAt === undefined) throw new Error('inserting the batch returned no row');
   return { batchId: batch.id, chunkCount: batch.chunks.length, queue: batch.queue, createdAt };
 }
 
 /**
- * One statement: deletes the document's earlier chunks and inserts the new ones (the content hash
- * computed by Postgres). A new chunk whose text an earlier one had, with a vector from
- * `carryOverFrom`, gets that vector at once (marked reused) and no job embeds it again.
+ * The namespace's active identity; a namespace seen for the first time is pinned to `identityId`.
+ * Two statements: the second's snapshot sees a pin another request committed meanwhile.
+ */
+async function pinNamespace(client: pg.PoolClient, namespace: string, identityId: number): Promise<number> {
+  await client.query(
+    'INSERT INTO namespace_models (namespace, identity_id) VALUES ($1, $2) ON CONFLICT (namespace) DO NOTHING',
+    [namespace, identityId],
+  );
+  const pinned = await client.query<{ identity_id: number }>(
+    'SELECT identity_id FROM namespace_models WHERE namespace = $1',
+    [namespace],
+  );
+  const id = pinned.rows[0]?.identity_id;
+  if (id === undefined) throw new Error(`namespace ${namespace} has no model identity`);
+  return id;
+}
+
+/**
+ * One statement: deletes the document's earlier chunks (their vectors go with them), inserts the
+ * new ones (the content hash computed by Postgres) and sets the batch's counts. With `carryOver`,
+ * a new chunk whose text an earlier one had a vector for (of the batch's identity) gets a copy of
+ * that vector at once, marked reused, and no job embeds it again.
  *
  * The texts travel once, as one binary bytea of their UTF-8 back to back, each row cut out of it
  * by byte offsets; metadata and heading paths travel once per distinct value. A text[] parameter
  * would be escaped and copied several times over as one string: posting a 5 MiB document that
  * way took the API 66 MB over its resting RSS.
  */
-async function replaceChunks(client: pg.PoolClient, batch: NewBatch): Promise<void> {
-  const carry = batch.carryOverFrom;
+async function replaceChunks(client: pg.PoolClient, batch: NewBatch, identityId: number): Promise<void> {
   const texts = packTexts(batch.chunks);
   const metadata = distinct(batch.chunks, (c) => c.metadata);
   const headingPaths = distinct(batch.chunks, (c) => c.headingPath);
   await client.query(
+    // The earlier vectors are read from the statement's snapshot; the cascade that deletes them
+    // with their chunks runs at its end, after the copies are in.
     `WITH earlier AS (
        DELETE FROM chunks WHERE namespace = $1 AND document_id = $2
-       RETURNING content_hash, embedding, embedded_by, status, model, precision
+       RETURNING id, content_hash
      ), carried AS (
-       SELECT DISTINCT ON (content_hash) content_hash, embedding, embedded_by FROM earlier
-        WHERE status = 'embedded' AND model = $14 AND precision = $15
+       SELECT DISTINCT ON (er.content_hash) er.content_hash, e.embedding, e.written_by
+         FROM earlier er JOIN embeddings e ON e.chunk_id = er.id AND e.identity_id = $14 AND e.embedding IS NOT NULL
+        WHERE $15::boolean
      ), incoming AS (
        SELECT t.*, substring($4::bytea FROM t.byte_start + 1 FOR t.byte_length) AS utf8
          FROM unnest($5::integer[], $6::integer[], $7::integer[], $9::integer[], $10::integer[], $11::integer[], $12::integer[])
               WITH ORDINALITY AS t(byte_start, byte_length, metadata, token_count, start_offset, end_offset, heading_path, ord)
+     ), added AS (
+       INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, metadata, content_hash,
+                           token_count, start_offset, end_offset, heading_path)
+       SELECT $1, $2, (i.ord - 1)::integer, $3, convert_from(i.utf8, 'UTF8'), ($8::jsonb[])[i.metadata], sha256(i.utf8),
+              i.token_count, i.start_offset, i.end_offset,
+              CASE WHEN i.heading_path IS NULL THEN NULL
+                   ELSE ARRAY(SELECT jsonb_array_elements_text(($13::jsonb[])[i.heading_path])) END
+         FROM incoming i
+        -- Sibling statements in WITH run in no set order: reading every earlier row first
+        -- makes the delete happen before these rows take the same (document, index) keys.
+        WHERE (SELECT count(*) FROM earlier) >= 0
+       RETURNING id, content_hash, token_count
+     ), copied AS (
+       INSERT INTO embeddings (chunk_id, identity_id, embedding, written_by, reused)
+       SELECT a.id, $14, c.embedding, c.written_by, true FROM added a JOIN carried c ON c.content_hash = a.content_hash
+       RETURNING chunk_id
      )
-     INSERT INTO chunks (namespace, document_id, chunk_index, batch_id, text, metadata, content_hash,
-                         token_count, start_offset, end_offset, heading_path,
-                         status, embedding, model, precision, embedded_at, embedded_by, reused)
-     SELECT $1, $2, (i.ord - 1)::integer, $3, convert_from(i.utf8, 'UTF8'), ($8::jsonb[])[i.metadata], sha256(i.utf8),
-            i.token_count, i.start_offset, i.end_offset,
-            CASE WHEN i.heading_path IS NULL THEN NULL
-                 ELSE ARRAY(SELECT jsonb_array_elements_text(($13::jsonb[])[i.heading_path])) END,
-            CASE WHEN c.embedding IS NULL THEN 'pending' ELSE 'embedded' END,
-            c.embedding,
-            CASE WHEN c.embedding IS NULL THEN NULL ELSE $14 END,
-            CASE WHEN c.embedding IS NULL THEN NULL ELSE $15 END,
-            CASE WHEN c.embedding IS NULL THEN NULL ELSE clock_timestamp() END,
-            c.embedded_by,
-            CASE WHEN c.embedding IS NULL THEN NULL ELSE true END
-       FROM incoming i LEFT JOIN carried c ON c.content_hash = sha256(i.utf8)`,
+     UPDATE batches
+        SET word_pieces = (SELECT coalesce(sum(token_count), 0) FROM added),
+            embedded_count = (SELECT count(*) FROM copied),
+            reused_count = (SELECT count(*) FROM copied),
+            done_word_pieces = (SELECT coalesce(sum(a.token_count), 0) FROM added a JOIN copied c ON c.chunk_id = a.id),
+            last_done_at = CASE WHEN EXISTS (SELECT 1 FROM copied) THEN clock_timestamp() END
+      WHERE id = $3`,
     [
       batch.namespace,
       batch.documentId,
@@ -165,8 +196,8 @@ async function replaceChunks(client: pg.PoolClient, batch: NewBatch): Promise<vo
       batch.chunks.map((c) => c.offsets?.end ?? null),
       headingPaths.indexes,
       headingPaths.values.map((p) => JSON.stringify(p)),
-      carry?.model ?? null,
-      carry?.precision ?? null,
+      identityId,
+      batch.carryOver === true,
     ],
   );
 }

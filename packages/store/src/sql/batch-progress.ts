@@ -31,21 +31,25 @@ export async function batchProgress(
   namespaces: readonly string[] | '*',
   options: { readonly windowWordPieces: number },
 ): Promise<BatchProgress | undefined> {
+  // Counts come from the batch row (kept by the statements that write vectors and failures);
+  // latencies and truncation from its chunks and their vectors of the batch's identity.
   const result = await db.query<ProgressRow>(
     `SELECT b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at, b.replaced_at, b.deleted_at,
-            count(c.id) FILTER (WHERE c.status = 'embedded')::integer AS embedded,
-            count(c.id) FILTER (WHERE c.status = 'failed')::integer AS failed,
-            count(c.id) FILTER (WHERE c.status = 'pending')::integer AS pending,
-            count(c.id) FILTER (WHERE c.status = 'embedded' AND c.reused)::integer AS reused,
-            count(c.id) FILTER (WHERE c.token_count > $3)::integer AS truncated,
-            greatest(max(c.embedded_at), max(c.failed_at)) AS finished_at,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.embedded_at - b.created_at)) AS p50,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM c.embedded_at - b.created_at)) AS p95,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM c.embedded_at - b.created_at)) AS p99,
+            b.embedded_count AS embedded, b.failed_count AS failed, b.reused_count AS reused,
+            greatest(b.chunk_count - b.embedded_count - b.failed_count, 0) AS pending,
+            b.last_done_at AS finished_at,
+            (SELECT count(*) FROM chunks c WHERE c.batch_id = b.id AND c.token_count > $3)::integer AS truncated,
+            l.p50, l.p95, l.p99,
             clock_timestamp() AS now
-       FROM batches b LEFT JOIN chunks c ON c.batch_id = b.id
-      WHERE b.id = $1 AND ($2::text[] IS NULL OR b.namespace = ANY($2::text[]))
-      GROUP BY b.id`,
+       FROM batches b
+       LEFT JOIN LATERAL (
+         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p50,
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p95,
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p99
+           FROM chunks c JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
+          WHERE c.batch_id = b.id AND e.embedding IS NOT NULL
+       ) l ON true
+      WHERE b.id = $1 AND ($2::text[] IS NULL OR b.namespace = ANY($2::text[]))`,
     [batchId, namespaces === '*' ? null : namespaces, options.windowWordPieces],
   );
   const row = result.rows[0];
@@ -56,8 +60,10 @@ export async function batchProgress(
       ? []
       : (
           await db.query<{ reason: string; chunks: number }>(
-            `SELECT coalesce(error, 'unknown') AS reason, count(*)::integer AS chunks FROM chunks
-              WHERE batch_id = $1 AND status = 'failed' GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
+            `SELECT e.error AS reason, count(*)::integer AS chunks
+               FROM batches b JOIN chunks c ON c.batch_id = b.id
+               JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
+              WHERE b.id = $1 AND e.error IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
             [batchId],
           )
         ).rows;
@@ -75,13 +81,11 @@ export const LATENCY_BUCKETS: readonly number[] = [
 
 async function latencyHistogram(db: Queryable, batchId: string): Promise<number[]> {
   const result = await db.query<{ bucket: number; chunks: number }>(
-    `SELECT width_bucket(
-              extract(epoch FROM embedded_at - (SELECT created_at FROM batches WHERE id = $1))::float8,
-              $2::float8[]
-            ) AS bucket,
+    `SELECT width_bucket(extract(epoch FROM e.written_at - b.created_at)::float8, $2::float8[]) AS bucket,
             count(*)::integer AS chunks
-       FROM chunks
-      WHERE batch_id = $1 AND status = 'embedded'
+       FROM batches b JOIN chunks c ON c.batch_id = b.id
+       JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
+      WHERE b.id = $1 AND e.embedding IS NOT NULL
       GROUP BY 1`,
     [batchId, LATENCY_BUCKETS],
   );
@@ -91,7 +95,7 @@ async function latencyHistogram(db: Queryable, batchId: string): Promise<number[
 }
 
 function toProgress(row: ProgressRow, errors: BatchProgress['errors'], histogram: number[]): BatchProgress {
-  const done = row.pending === 0 && row.embedded + row.failed === row.chunk_count;
+  const done = row.pending === 0;
   const completedAt = done ? row.finished_at : null;
   const status = statusOf(row, done);
   const until = completedAt ?? row.now;

@@ -24,10 +24,14 @@ export async function findPendingRanges(
     chunk_count: number;
     pending: number;
   }>(
+    // Only batches whose counts say chunks are pending have their chunks looked at.
     `SELECT c.batch_id, b.queue, (c.chunk_index / $1) * $1 AS "from", b.chunk_count,
             count(*)::integer AS pending
-       FROM chunks c JOIN batches b ON b.id = c.batch_id
-      WHERE c.status = 'pending' AND b.created_at < clock_timestamp() - make_interval(secs => $2)
+       FROM batches b JOIN chunks c ON c.batch_id = b.id
+      WHERE b.finished_event_at IS NULL AND b.replaced_at IS NULL AND b.deleted_at IS NULL
+        AND b.embedded_count + b.failed_count < b.chunk_count
+        AND b.created_at < clock_timestamp() - make_interval(secs => $2)
+        AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id AND e.identity_id = b.identity_id)
       GROUP BY c.batch_id, b.queue, 3, b.chunk_count, b.created_at
       ORDER BY b.created_at, 3
       LIMIT $3`,

@@ -15,8 +15,9 @@ export async function listDocumentChunks(
     kind: BatchKind;
     content_type: string | null;
     chunk_count: number;
+    identity_id: number | null;
   }>(
-    `SELECT id, kind, content_type, chunk_count FROM batches
+    `SELECT id, kind, content_type, chunk_count, identity_id FROM batches
       WHERE namespace = $1 AND document_id = $2 AND replaced_at IS NULL AND deleted_at IS NULL
       ORDER BY created_at DESC LIMIT 1`,
     [namespace, documentId],
@@ -35,12 +36,15 @@ export async function listDocumentChunks(
     status: ChunkStatus;
     error: string | null;
   }>(
-    `SELECT chunk_index, text, metadata, token_count, start_offset, end_offset, heading_path, status, error
-       FROM chunks
-      WHERE namespace = $1 AND document_id = $2 AND chunk_index > $3
-      ORDER BY chunk_index
+    `SELECT c.chunk_index, c.text, c.metadata, c.token_count, c.start_offset, c.end_offset, c.heading_path,
+            CASE WHEN e.embedding IS NOT NULL THEN 'embedded' WHEN e.error IS NOT NULL THEN 'failed' ELSE 'pending' END AS status,
+            e.error
+       FROM chunks c
+       LEFT JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = $5
+      WHERE c.namespace = $1 AND c.document_id = $2 AND c.chunk_index > $3
+      ORDER BY c.chunk_index
       LIMIT $4`,
-    [namespace, documentId, page.after, page.limit + 1],
+    [namespace, documentId, page.after, page.limit + 1, live.identity_id],
   );
   const more = rows.rows.length > page.limit;
   const chunks = rows.rows.slice(0, page.limit).map((row) => ({

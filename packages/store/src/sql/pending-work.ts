@@ -8,14 +8,15 @@ export interface PendingWork {
 }
 
 /**
- * Accepted chunks without a vector or a failure, and their word pieces, across every namespace.
- * The partial index `chunks_pending` finds the rows; the sum reads them, so this costs more than
- * countPendingChunks on a large backlog.
+ * Accepted chunks without a vector or a failure, and their word pieces, across every namespace:
+ * from the counts of the batches not finished yet, as countPendingChunks.
  */
 export async function pendingWork(db: Queryable): Promise<PendingWork> {
   const result = await db.query<{ chunks: string; word_pieces: string }>(
-    `SELECT count(*) AS chunks, coalesce(sum(token_count), 0) AS word_pieces
-       FROM chunks WHERE status = 'pending'`,
+    `SELECT coalesce(sum(greatest(chunk_count - embedded_count - failed_count, 0)), 0) AS chunks,
+            coalesce(sum(greatest(word_pieces - done_word_pieces, 0)), 0) AS word_pieces
+       FROM batches
+      WHERE finished_event_at IS NULL AND replaced_at IS NULL AND deleted_at IS NULL`,
   );
   const row = result.rows[0];
   return { chunks: Number(row?.chunks ?? 0), wordPieces: Number(row?.word_pieces ?? 0) };

@@ -1,7 +1,9 @@
+import { ModelMismatchError } from '../errors.js';
 import { DEFAULT_FUSION, fuseRanks } from '../fuse-ranks.js';
 import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
 import { compileSearchFilter } from '../search-filter.js';
 import { float4ArrayParam } from './float4-array-param.js';
+import { requireIdentityId } from './model-identities.js';
 import { requireDimensions, VECTOR_DIMENSIONS } from './vector-dimensions.js';
 
 interface HitRow {
@@ -19,7 +21,7 @@ interface HitRow {
 
 const COLUMNS =
   'c.namespace, c.document_id, c.chunk_index, c.text, c.metadata, c.start_offset, c.end_offset, c.heading_path';
-const DISTANCE = `c.embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS})`;
+const DISTANCE = `e.embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS})`;
 /** $5 is the query's words: websearch syntax (quoted phrases, -exclusions, or). */
 const KEYWORDS = `websearch_to_tsquery('english', $5::text)`;
 const KEYWORD_RANK = `CASE WHEN c.search_vector @@ ${KEYWORDS} THEN ts_rank_cd(c.search_vector, ${KEYWORDS}) END`;
@@ -39,7 +41,8 @@ const hybridCandidates = (k: number) => Math.max(50, 4 * k);
  * candidates, fused by reciprocal rank (fuse-ranks.ts). Every hit says its cosine similarity, its
  * keyword rank when its words match, and in hybrid mode its fused score. `exact` ranks the vector
  * side by a sequential scan instead of the index (the true nearest, for measuring recall).
- * Throws a SearchFilterError for a filter outside the grammar.
+ * Throws a SearchFilterError for a filter outside the grammar, and a ModelMismatchError when a
+ * namespace's vectors come from another model identity than the query's.
  */
 export async function searchChunks(db: Queryable, query: SearchQuery): Promise<SearchHit[]> {
   requireDimensions(query.vector, 'query vector');
@@ -48,7 +51,10 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     throw new RangeError(`${mode} search needs the query text`);
   }
   const filter = query.filter === undefined ? undefined : compileSearchFilter(query.filter, 6);
-  const where = `c.embedding IS NOT NULL AND c.namespace = ANY($2::text[])
+  await requireActiveIdentity(db, query.namespaces, query.identityId);
+  // The identity is inlined: the planner matches its partial HNSW index only on a constant.
+  const identity = requireIdentityId(query.identityId);
+  const where = `e.identity_id = ${identity} AND e.embedding IS NOT NULL AND c.namespace = ANY($2::text[])
           AND ($3::text IS NULL OR c.document_id = $3)${filter === undefined ? '' : ` AND ${filter.sql}`}`;
   const params = [
     float4ArrayParam([query.vector]),
@@ -62,7 +68,8 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
     (
       await db.query<HitRow>(
         `SELECT * FROM (
-           SELECT ${COLUMNS}, ${DISTANCE} AS distance, ${KEYWORD_RANK} AS keyword_rank FROM chunks c
+           SELECT ${COLUMNS}, ${DISTANCE} AS distance, ${KEYWORD_RANK} AS keyword_rank
+             FROM embeddings e JOIN chunks c ON c.id = e.chunk_id
             WHERE ${where}${extraWhere}
             ORDER BY ${order}
             LIMIT $4
@@ -130,6 +137,22 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
   );
   const minScore = query.minScore;
   return minScore === undefined ? hits : hits.filter((hit) => hit.score >= minScore);
+}
+
+/**
+ * A query vector is comparable only with vectors of the graph that embedded it: every namespace
+ * searched must be active on that identity (one with no vectors yet has no identity and no hits).
+ */
+async function requireActiveIdentity(db: Queryable, namespaces: readonly string[], identityId: number) {
+  const other = await db.query<{ namespace: string; identity: string }>(
+    `SELECT n.namespace, m.model || ' ' || m.precision || ' ' || coalesce(left(m.graph_sha256, 12), '?') AS identity
+       FROM namespace_models n JOIN model_identities m ON m.id = n.identity_id
+      WHERE n.namespace = ANY($1::text[]) AND n.identity_id <> $2
+      ORDER BY n.namespace LIMIT 1`,
+    [namespaces, identityId],
+  );
+  const row = other.rows[0];
+  if (row !== undefined) throw new ModelMismatchError(row.namespace, row.identity);
 }
 
 function hitKey(row: HitRow): string {

@@ -1,26 +1,37 @@
-import type { ModelIdentity, Queryable } from '../interfaces.js';
+import type { Queryable } from '../interfaces.js';
 import { float4ArrayParam } from './float4-array-param.js';
 import { VECTOR_DIMENSIONS as DIMENSIONS, requireDimensions } from './vector-dimensions.js';
 
 export interface EmbeddingWrite {
   /** Chunk ids with the vectors computed for them. */
   readonly embedded: readonly { readonly id: string; readonly vector: Float32Array }[];
-  /** Chunk ids whose text already has a vector from this model: it is copied. */
+  /** Chunk ids whose text already has a vector of this identity: it is copied. */
   readonly reused: readonly string[];
-  readonly model: ModelIdentity;
+  /** The registered model identity (registerModelIdentity) whose graph computed the vectors. */
+  readonly identityId: number;
   /** The worker that wrote them (Heroku dyno name, host:pid). */
   readonly writer: string;
 }
 
+export interface WrittenEmbeddings {
+  /** Chunk ids given a vector by this write; a reused id missing from it lost its source. */
+  readonly ids: ReadonlySet<string>;
+  /** Batches this write finished: no chunk left without a vector or a failure. */
+  readonly finishedBatchIds: readonly string[];
+}
+
 /**
- * Writes a job's vectors in one statement. Only chunks still without a vector are updated, so a
- * retried or duplicated job changes nothing that is done: each chunk keeps exactly one vector.
- * Returns the ids written; a reused id missing from it lost its source and must be embedded.
+ * Writes a job's vectors in one statement: one multi-row insert into `embeddings`, and the counts
+ * of the batches they belong to. A chunk that has a vector of this identity keeps it, so a
+ * retried or duplicated job changes nothing that is done and counts nothing twice; a chunk that
+ * had failed gets the vector and is failed no more. Only batches embedded by this identity are
+ * counted (a batch from before identities were recorded takes this one).
  */
-export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Promise<Set<string>> {
-  if (write.embedded.length === 0 && write.reused.length === 0) return new Set();
+export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Promise<WrittenEmbeddings> {
+  if (write.embedded.length === 0 && write.reused.length === 0)
+    return { ids: new Set(), finishedBatchIds: [] };
   for (const e of write.embedded) requireDimensions(e.vector, `chunk ${e.id}: vector`);
-  const result = await db.query<{ id: string }>(
+  const result = await db.query<{ id: string | null; finished: string | null }>(
     // $2 holds every fresh vector back to back; the n-th id's vector is the n-th run of DIMENSIONS floats.
     `WITH fresh AS (
        SELECT f.id, ($2::real[])[(f.n - 1) * ${DIMENSIONS} + 1 : f.n * ${DIMENSIONS}]::vector(${DIMENSIONS}) AS embedding,
@@ -28,32 +39,59 @@ export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Pro
          FROM unnest($1::bigint[]) WITH ORDINALITY AS f(id, n)
      ), copied AS (
        SELECT c.id,
-              (SELECT s.embedding FROM chunks s
-                WHERE s.content_hash = c.content_hash AND s.model = $4 AND s.precision = $5
-                  AND s.status = 'embedded'
+              (SELECT e.embedding FROM chunks s JOIN embeddings e ON e.chunk_id = s.id AND e.identity_id = $4
+                WHERE s.content_hash = c.content_hash AND e.embedding IS NOT NULL
                 LIMIT 1) AS embedding,
               true AS reused
          FROM chunks c
         WHERE c.id = ANY($3::bigint[])
-     ), incoming AS (
-       SELECT id, embedding, reused FROM fresh
-       UNION ALL
-       SELECT id, embedding, reused FROM copied WHERE embedding IS NOT NULL
+     ), written AS (
+       -- A failure recorded earlier is replaced by the vector (recovered); a vector stays as it is.
+       INSERT INTO embeddings AS e (chunk_id, identity_id, embedding, written_by, reused)
+       SELECT i.id, $4, i.embedding, $5, i.reused
+         FROM (SELECT * FROM fresh UNION ALL SELECT * FROM copied WHERE embedding IS NOT NULL) i
+       ON CONFLICT (chunk_id, identity_id) DO UPDATE
+          SET embedding = excluded.embedding, error = NULL, written_at = excluded.written_at,
+              written_by = excluded.written_by, reused = excluded.reused
+        WHERE e.embedding IS NULL
+       RETURNING e.chunk_id, e.reused, e.xmax <> 0 AS recovered
+     ), tally AS (
+       SELECT c.batch_id,
+              count(*)::integer AS written,
+              count(*) FILTER (WHERE w.reused)::integer AS reused,
+              count(*) FILTER (WHERE w.recovered)::integer AS recovered,
+              coalesce(sum(c.token_count) FILTER (WHERE NOT w.recovered), 0) AS word_pieces
+         FROM written w
+         JOIN chunks c ON c.id = w.chunk_id
+        GROUP BY c.batch_id
+     ), counted AS (
+       UPDATE batches b
+          SET identity_id = $4,
+              embedded_count = b.embedded_count + t.written,
+              reused_count = b.reused_count + t.reused,
+              failed_count = b.failed_count - t.recovered,
+              done_word_pieces = b.done_word_pieces + t.word_pieces,
+              last_done_at = clock_timestamp()
+         FROM tally t
+        WHERE b.id = t.batch_id AND (b.identity_id = $4 OR b.identity_id IS NULL)
+       RETURNING b.id, b.chunk_count - b.embedded_count - b.failed_count AS pending
      )
-     UPDATE chunks c
-        SET embedding = i.embedding, reused = i.reused, status = 'embedded', model = $4, precision = $5,
-            embedded_at = clock_timestamp(), embedded_by = $6, error = NULL, failed_at = NULL
-       FROM incoming i
-      WHERE c.id = i.id AND c.status <> 'embedded'
-     RETURNING c.id`,
+     SELECT chunk_id::text AS id, NULL::text AS finished FROM written
+     UNION ALL
+     SELECT NULL, id::text FROM counted WHERE pending = 0`,
     [
       write.embedded.map((e) => e.id),
       float4ArrayParam(write.embedded.map((e) => e.vector)),
       write.reused,
-      write.model.model,
-      write.model.precision,
+      write.identityId,
       write.writer,
     ],
   );
-  return new Set(result.rows.map((r) => r.id));
+  const ids = new Set<string>();
+  const finishedBatchIds: string[] = [];
+  for (const row of result.rows) {
+    if (row.id !== null) ids.add(row.id);
+    if (row.finished !== null) finishedBatchIds.push(row.finished);
+  }
+  return { ids, finishedBatchIds };
 }

@@ -19,7 +19,7 @@ export interface FinishedBatches {
 
 /**
  * Decides the final event (`batch.completed`, or `batch.failed` when any chunk failed) of every
- * selected batch that has no pending chunk left and no event yet, and writes a delivery row for
+ * selected batch whose counts have no pending chunk left and that has no event yet, and writes a delivery row for
  * each webhook of its namespace subscribed to it, all in one statement. Whoever wrote a batch's
  * last chunk calls this after its write committed; of two callers at once the row lock lets one
  * decide (the other finds `finished_event_at` set), and whichever commits last sees every chunk
@@ -35,7 +35,7 @@ export async function decideFinishedBatches(
        SELECT b.id FROM batches b
         WHERE ${byIds ? 'b.id = ANY($1::uuid[])' : 'b.created_at < clock_timestamp() - make_interval(secs => $1)'}
           AND b.finished_event_at IS NULL AND b.replaced_at IS NULL AND b.deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.batch_id = b.id AND c.status = 'pending')
+          AND b.embedded_count + b.failed_count >= b.chunk_count
         ORDER BY b.created_at
         LIMIT $2
      ), decided AS (
@@ -43,15 +43,12 @@ export async function decideFinishedBatches(
          FROM candidates
         WHERE b.id = candidates.id
           AND b.finished_event_at IS NULL AND b.replaced_at IS NULL AND b.deleted_at IS NULL
-       RETURNING b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at
+          AND b.embedded_count + b.failed_count >= b.chunk_count
+       RETURNING b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at,
+                 b.embedded_count AS embedded, b.failed_count AS failed, b.reused_count AS reused,
+                 coalesce(b.last_done_at, clock_timestamp()) AS completed_at
      ), summary AS (
-       SELECT d.id, d.namespace, d.document_id, d.kind, d.chunk_count, d.created_at,
-              count(c.id) FILTER (WHERE c.status = 'embedded')::integer AS embedded,
-              count(c.id) FILTER (WHERE c.status = 'failed')::integer AS failed,
-              count(c.id) FILTER (WHERE c.status = 'embedded' AND c.reused)::integer AS reused,
-              coalesce(greatest(max(c.embedded_at), max(c.failed_at)), clock_timestamp()) AS completed_at
-         FROM decided d LEFT JOIN chunks c ON c.batch_id = d.id
-        GROUP BY d.id, d.namespace, d.document_id, d.kind, d.chunk_count, d.created_at
+       SELECT * FROM decided
      ), events AS (
        SELECT s.*, CASE WHEN s.failed > 0 THEN 'batch.failed' ELSE 'batch.completed' END AS type FROM summary s
      ), deliveries AS (

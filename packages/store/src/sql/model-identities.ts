@@ -1,0 +1,129 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import type { ModelIdentity, Queryable } from '../interfaces.js';
+import { withClient } from '../with-client.js';
+
+/** A model identity as the database knows it: its small id is what every vector records. */
+export interface RegisteredIdentity extends ModelIdentity {
+  readonly id: number;
+}
+
+// Any constant works; the identity's id is added so two identities' indexes build side by side.
+const INDEX_LOCK = 7_202_700;
+
+/**
+ * Registers the identity this process embeds with (or finds it) and makes sure its HNSW index
+ * exists, returning its id. A process starting on a database migrated from before identities were
+ * recorded adopts the vectors of its model and precision (their graph sha256 unknown until now).
+ */
+export async function registerModelIdentity(
+  pool: pg.Pool,
+  identity: ModelIdentity,
+): Promise<RegisteredIdentity> {
+  const id = await withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      // Registrations take turns, so an adoption and an insert of the same identity cannot race.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LOCK]);
+      const found = await client.query<{ id: number }>(
+        `WITH existing AS (
+           SELECT id FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3
+         ), adopted AS (
+           UPDATE model_identities SET graph_sha256 = $3
+            WHERE model = $1 AND precision = $2 AND graph_sha256 IS NULL AND NOT EXISTS (SELECT 1 FROM existing)
+           RETURNING id
+         ), inserted AS (
+           INSERT INTO model_identities (model, precision, graph_sha256)
+           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM adopted)
+           RETURNING id
+         )
+         SELECT id FROM existing UNION ALL SELECT id FROM adopted UNION ALL SELECT id FROM inserted`,
+        [identity.model, identity.precision, identity.graphSha256],
+      );
+      await client.query('COMMIT');
+      const row = found.rows[0];
+      if (row === undefined) throw new Error('registering the model identity returned no row');
+      return row.id;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+  await ensureIdentityIndex(pool, id);
+  return { ...identity, id };
+}
+
+/**
+ * The identity's id, registered on the first call rather than at start (a process starts while
+ * the database is away); a failed registration is tried again by the next caller.
+ */
+export function lazyModelIdentity(pool: pg.Pool, identity: ModelIdentity): () => Promise<number> {
+  let registering: Promise<number> | undefined;
+  return () => {
+    registering ??= registerModelIdentity(pool, identity).then(
+      (registered) => registered.id,
+      (error: unknown) => {
+        registering = undefined;
+        throw error;
+      },
+    );
+    return registering;
+  };
+}
+
+/** The name of an identity's partial HNSW index. */
+export function identityIndexName(id: number): string {
+  return `embeddings_hnsw_${requireIdentityId(id)}`;
+}
+
+/** An identity id is inlined into SQL (a partial index is matched only on a constant): check it. */
+export function requireIdentityId(id: number): number {
+  if (!Number.isInteger(id) || id <= 0 || id > 32_767)
+    throw new RangeError(`invalid model identity id ${id}`);
+  return id;
+}
+
+/**
+ * Builds the identity's HNSW index if it is missing, CONCURRENTLY so writes of other identities
+ * go on meanwhile. One process builds (a session advisory lock, tried, never waited on: a blocked
+ * statement would hold a snapshot the build waits for); the others wait until it is valid. A
+ * build that died half way leaves an invalid index, which the next caller drops and builds again.
+ */
+async function ensureIdentityIndex(pool: pg.Pool, id: number): Promise<void> {
+  const name = identityIndexName(id);
+  for (;;) {
+    if ((await indexState(pool, name)) === 'valid') return;
+    const built = await withClient(pool, async (client) => {
+      const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        INDEX_LOCK,
+        id,
+      ]);
+      if (locked.rows[0]?.ok !== true) return false;
+      try {
+        const state = await indexState(client, name);
+        if (state === 'valid') return true;
+        if (state === 'invalid') await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        await client.query(
+          `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON embeddings
+             USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 32)
+             WHERE identity_id = ${id}`,
+        );
+        return true;
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [INDEX_LOCK, id]);
+      }
+    });
+    if (!built) await sleep(100);
+  }
+}
+
+async function indexState(db: Queryable, name: string): Promise<'valid' | 'invalid' | 'missing'> {
+  const result = await db.query<{ valid: boolean }>(
+    `SELECT i.indisvalid AS valid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid
+      WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
+    [name],
+  );
+  const row = result.rows[0];
+  if (row === undefined) return 'missing';
+  return row.valid ? 'valid' : 'invalid';
+}
