@@ -104,7 +104,7 @@ describe.skipIf(services === undefined)(
           text: `chunk ${d}-${c}`,
           metadata: metadataOf(d * PER_DOCUMENT + c),
         }));
-        await acceptBatch(
+        const { batch } = await acceptBatch(
           db.pool,
           { id: randomUUID(), namespace: 'ns', documentId, chunks, queue: 'bulk', identityId },
           async () => undefined,
@@ -114,7 +114,13 @@ describe.skipIf(services === undefined)(
           [documentId],
         );
         const embedded = ids.rows.map((r) => ({ id: r.id, vector: unitVector(next) }));
-        await writeEmbeddings(db.pool, { embedded, reused: [], identityId, writer: 'test' });
+        await writeEmbeddings(db.pool, {
+          batchId: batch.batchId,
+          embedded,
+          reused: [],
+          identityId,
+          writer: 'test',
+        });
         embedded.forEach((e, c) => {
           rows.push({ documentId, chunkIndex: c, metadata: chunks[c]?.metadata ?? {}, vector: e.vector });
         });

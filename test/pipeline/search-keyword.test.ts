@@ -32,13 +32,14 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
     db = await createTestDatabase(services.databaseUrl);
     identityId = (await registerTestIdentity(db.pool)).id;
     const chunks = TEXTS.map((text, i) => ({ text, metadata: { lab: i % 2 === 0 ? 'a' : 'b' } }));
-    await acceptBatch(
+    const { batch } = await acceptBatch(
       db.pool,
       { id: randomUUID(), namespace: 'ns', documentId: 'd', chunks, queue: 'bulk', identityId },
       async () => undefined,
     );
     const ids = await db.pool.query<{ id: string }>('SELECT id FROM chunks ORDER BY chunk_index');
     await writeEmbeddings(db.pool, {
+      batchId: batch.batchId,
       embedded: ids.rows.map((r) => ({ id: r.id, vector: vector() })),
       reused: [],
       identityId,
@@ -131,7 +132,7 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
       text: i === 0 ? 'Batch QXV-2025 was used for every measurement.' : `Filler chunk number ${i}.`,
       metadata: {},
     }));
-    await acceptBatch(
+    const { batch } = await acceptBatch(
       db.pool,
       { id: randomUUID(), namespace: 'wide', documentId: 'w', chunks, queue: 'bulk', identityId },
       async () => undefined,
@@ -140,6 +141,7 @@ describe.skipIf(services === undefined)('keyword search, against the real Postgr
       "SELECT id FROM chunks WHERE namespace = 'wide' ORDER BY chunk_index",
     );
     await writeEmbeddings(db.pool, {
+      batchId: batch.batchId,
       embedded: ids.rows.map((r, i) => ({ id: r.id, vector: i === 0 ? away : vector() })),
       reused: [],
       identityId,

@@ -53,13 +53,14 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
         reuse: false,
       },
     );
-    return chunks;
+    return { batchId: batch.batchId, chunks };
   }
 
   it('stores every float bit for bit, each vector on its own chunk', async () => {
-    const chunks = await pendingChunks('exact', 300);
+    const { batchId, chunks } = await pendingChunks('exact', 300);
     const vectors = awkwardVectors(chunks.length);
     const written = await writeEmbeddings(db.pool, {
+      batchId,
       embedded: chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i]! })),
       reused: [],
       identityId,
@@ -81,9 +82,10 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
   });
 
   it('refuses a vector of the wrong length and writes nothing', async () => {
-    const chunks = await pendingChunks('short', 2);
+    const { batchId, chunks } = await pendingChunks('short', 2);
     await expect(
       writeEmbeddings(db.pool, {
+        batchId,
         embedded: [
           { id: chunks[0]!.id, vector: new Float32Array(384) },
           { id: chunks[1]!.id, vector: new Float32Array(383) },

@@ -88,6 +88,7 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
 
     started = performance.now();
     const written = await writeEmbeddings(deps.db, {
+      batchId: payload.batchId,
       embedded: fresh.map((c) => ({ id: c.id, vector: vectorAt(vectors, slotOf.get(c.contentHash)) })),
       reused: copy,
       identityId,
@@ -96,7 +97,7 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     totals.writeMs += performance.now() - started;
     totals.written += written.ids.size;
     totals.reused += copy.filter((id) => written.ids.has(id)).length;
-    if (written.finishedBatchIds.length > 0) totals.finishedBatch = true;
+    if (written.finishedBatch) totals.finishedBatch = true;
     if (copy.every((id) => written.ids.has(id))) break;
   }
   return { ...totals, batchMs };

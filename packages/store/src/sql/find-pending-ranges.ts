@@ -24,16 +24,24 @@ export async function findPendingRanges(
     chunk_count: number;
     pending: number;
   }>(
-    // Only batches whose counts say chunks are pending have their chunks looked at.
-    `SELECT c.batch_id, b.queue, (c.chunk_index / $1) * $1 AS "from", b.chunk_count,
-            count(*)::integer AS pending
-       FROM batches b JOIN chunks c ON c.batch_id = b.id
-      WHERE b.finished_event_at IS NULL AND b.replaced_at IS NULL AND b.deleted_at IS NULL
-        AND b.embedded_count + b.failed_count < b.chunk_count
-        AND b.created_at < clock_timestamp() - make_interval(secs => $2)
-        AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id AND e.identity_id = b.identity_id)
-      GROUP BY c.batch_id, b.queue, 3, b.chunk_count, b.created_at
-      ORDER BY b.created_at, 3
+    // Only batches whose counts say chunks are pending (found through the partial index
+    // batches_unfinished) have their chunks looked at, each through chunks_batch (LATERAL: a
+    // join would let the planner hash a scan of every chunk).
+    `SELECT b.id AS batch_id, b.queue, r."from", b.chunk_count, r.pending
+       FROM (SELECT id, queue, chunk_count, identity_id, created_at FROM batches
+              WHERE finished_event_at IS NULL AND replaced_at IS NULL AND deleted_at IS NULL
+                AND embedded_count + failed_count < chunk_count
+                AND created_at < clock_timestamp() - make_interval(secs => $2)
+              ORDER BY created_at
+              LIMIT $3) b,
+            LATERAL (
+              SELECT (c.chunk_index / $1) * $1 AS "from", count(*)::integer AS pending
+                FROM chunks c
+               WHERE c.batch_id = b.id
+                 AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id AND e.identity_id = b.identity_id)
+               GROUP BY 1
+            ) r
+      ORDER BY b.created_at, r."from"
       LIMIT $3`,
     [options.jobChunks, options.olderThanSeconds, options.limit],
   );

@@ -22,7 +22,7 @@ export async function markChunksFailed(db: Queryable, range: JobRange, reason: s
        SELECT count(*)::integer AS failed,
               count(*) FILTER (WHERE f.new)::integer AS new,
               coalesce(sum(c.token_count) FILTER (WHERE f.new), 0) AS word_pieces
-         FROM failed f JOIN chunks c ON c.id = f.chunk_id
+         FROM failed f, LATERAL (SELECT token_count FROM chunks WHERE id = f.chunk_id) c
      ), counted AS (
        UPDATE batches b
           SET failed_count = b.failed_count + t.new, done_word_pieces = b.done_word_pieces + t.word_pieces,
