@@ -15,9 +15,8 @@ interface ProgressRow {
   reused: number;
   truncated: number;
   finished_at: Date | null;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
+  /** Seconds from enqueue to each vector, ascending. */
+  latencies: number[];
   now: Date;
 }
 
@@ -32,29 +31,28 @@ export async function batchProgress(
   options: { readonly windowWordPieces: number },
 ): Promise<BatchProgress | undefined> {
   // Counts come from the batch row (kept by the statements that write vectors and failures);
-  // latencies and truncation from its chunks and their vectors of the batch's identity.
+  // truncation and latencies from one pass over its chunks and their vectors.
   const result = await db.query<ProgressRow>(
     `SELECT b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at, b.replaced_at, b.deleted_at,
             b.embedded_count AS embedded, b.failed_count AS failed, b.reused_count AS reused,
             greatest(b.chunk_count - b.embedded_count - b.failed_count, 0) AS pending,
-            b.last_done_at AS finished_at,
-            (SELECT count(*) FROM chunks c WHERE c.batch_id = b.id AND c.token_count > $3)::integer AS truncated,
-            l.p50, l.p95, l.p99,
+            b.last_done_at AS finished_at, l.truncated, l.latencies,
             clock_timestamp() AS now
        FROM batches b
        LEFT JOIN LATERAL (
-         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p50,
-                percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p95,
-                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.written_at - b.created_at)) AS p99
-           FROM chunks c JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
-          WHERE c.batch_id = b.id AND e.embedding IS NOT NULL
+         SELECT count(*) FILTER (WHERE c.token_count > $3)::integer AS truncated,
+                coalesce(
+                  array_agg(extract(epoch FROM e.written_at - b.created_at)::float8 ORDER BY e.written_at)
+                    FILTER (WHERE e.embedding IS NOT NULL),
+                  '{}') AS latencies
+           FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
+          WHERE c.batch_id = b.id
        ) l ON true
       WHERE b.id = $1 AND ($2::text[] IS NULL OR b.namespace = ANY($2::text[]))`,
     [batchId, namespaces === '*' ? null : namespaces, options.windowWordPieces],
   );
   const row = result.rows[0];
   if (row === undefined) return undefined;
-  const histogram = await latencyHistogram(db, batchId);
   const errors =
     row.failed === 0
       ? []
@@ -67,7 +65,7 @@ export async function batchProgress(
             [batchId],
           )
         ).rows;
-  return toProgress(row, errors, histogram);
+  return toProgress(row, errors);
 }
 
 /**
@@ -79,22 +77,28 @@ export const LATENCY_BUCKETS: readonly number[] = [
   900, 1200, 1800, 3600,
 ];
 
-async function latencyHistogram(db: Queryable, batchId: string): Promise<number[]> {
-  const result = await db.query<{ bucket: number; chunks: number }>(
-    `SELECT width_bucket(extract(epoch FROM e.written_at - b.created_at)::float8, $2::float8[]) AS bucket,
-            count(*)::integer AS chunks
-       FROM batches b JOIN chunks c ON c.batch_id = b.id
-       JOIN embeddings e ON e.chunk_id = c.id AND e.identity_id = b.identity_id
-      WHERE b.id = $1 AND e.embedding IS NOT NULL
-      GROUP BY 1`,
-    [batchId, LATENCY_BUCKETS],
-  );
+/** Chunks per bucket: bucket i holds latencies in [bounds[i-1], bounds[i]), as width_bucket. */
+function latencyHistogram(sorted: readonly number[]): number[] {
   const counts = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
-  for (const row of result.rows) counts[row.bucket] = row.chunks;
+  let bucket = 0;
+  for (const latency of sorted) {
+    while (bucket < LATENCY_BUCKETS.length && latency >= (LATENCY_BUCKETS[bucket] as number)) bucket++;
+    counts[bucket] = (counts[bucket] as number) + 1;
+  }
   return counts;
 }
 
-function toProgress(row: ProgressRow, errors: BatchProgress['errors'], histogram: number[]): BatchProgress {
+/** The p-quantile of ascending values, interpolated linearly as percentile_cont does. */
+function percentile(sorted: readonly number[], p: number): number {
+  const position = p * (sorted.length - 1);
+  const below = Math.floor(position);
+  const low = sorted[below] as number;
+  const high = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return low + (position - below) * (high - low);
+}
+
+function toProgress(row: ProgressRow, errors: BatchProgress['errors']): BatchProgress {
+  const latencies = row.latencies;
   const done = row.pending === 0;
   const completedAt = done ? row.finished_at : null;
   const status = statusOf(row, done);
@@ -115,11 +119,15 @@ function toProgress(row: ProgressRow, errors: BatchProgress['errors'], histogram
     enqueuedAt: row.created_at,
     completedAt,
     latencySeconds:
-      row.p50 === null || row.p95 === null || row.p99 === null
+      latencies.length === 0
         ? null
-        : { p50: row.p50, p95: row.p95, p99: row.p99 },
+        : {
+            p50: percentile(latencies, 0.5),
+            p95: percentile(latencies, 0.95),
+            p99: percentile(latencies, 0.99),
+          },
     chunksPerSec: row.embedded / seconds,
-    latencyHistogram: { bounds: LATENCY_BUCKETS, counts: histogram },
+    latencyHistogram: { bounds: LATENCY_BUCKETS, counts: latencyHistogram(latencies) },
     errors,
   };
 }
