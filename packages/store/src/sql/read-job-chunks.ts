@@ -32,9 +32,15 @@ export async function readJobChunks(
     reusable: boolean;
   }>(
     `SELECT b.identity_id, c.id, c.text, encode(c.content_hash, 'hex') AS content_hash,
+            -- Chunks with the same text, each then looked up by primary key (OFFSET 0: never a
+            -- hash of every vector of the identity, whatever the statistics say).
             $5::boolean AND EXISTS (
-              SELECT 1 FROM chunks s JOIN embeddings e ON e.chunk_id = s.id AND e.identity_id = coalesce(b.identity_id, $4)
-               WHERE s.content_hash = c.content_hash AND e.embedding IS NOT NULL
+              SELECT 1 FROM chunks s,
+                     LATERAL (SELECT 1 FROM embeddings e
+                               WHERE e.chunk_id = s.id AND e.identity_id = coalesce(b.identity_id, $4)
+                                 AND e.embedding IS NOT NULL
+                              OFFSET 0) v
+               WHERE s.content_hash = c.content_hash
             ) AS reusable
        FROM batches b
        LEFT JOIN chunks c

@@ -41,8 +41,14 @@ export async function writeEmbeddings(db: Queryable, write: EmbeddingWrite): Pro
          FROM unnest($1::bigint[]) WITH ORDINALITY AS f(id, n)
      ), copied AS (
        SELECT c.id,
-              (SELECT e.embedding FROM chunks s JOIN embeddings e ON e.chunk_id = s.id AND e.identity_id = $4
-                WHERE s.content_hash = c.content_hash AND e.embedding IS NOT NULL
+              -- Each chunk with the text, then its vector by primary key: OFFSET 0 keeps the
+              -- planner from hashing every vector of the identity once per reused chunk.
+              (SELECT v.embedding
+                 FROM chunks s,
+                      LATERAL (SELECT e.embedding FROM embeddings e
+                                WHERE e.chunk_id = s.id AND e.identity_id = $4 AND e.embedding IS NOT NULL
+                               OFFSET 0) v
+                WHERE s.content_hash = c.content_hash
                 LIMIT 1) AS embedding,
               true AS reused
          FROM chunks c
