@@ -1,6 +1,6 @@
 import { graphIdentity } from '@embedq/embedder';
 import { embedChunksJobId } from '@embedq/queue';
-import { registerModelIdentity } from '@embedq/store';
+import { identityIndexName, registerModelIdentity } from '@embedq/store';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
@@ -82,5 +82,31 @@ describe.skipIf(services === undefined)('model identities: one space per namespa
     });
     expect(other.status).toBe(200);
     expect(other.body.results).toHaveLength(1);
+  });
+
+  it('registers an identity once under concurrent starts, and rebuilds an index a dead build left invalid', async () => {
+    const identity = { model: 'all-MiniLM-L6-v2', precision: 'int8', graphSha256: 'ab'.repeat(32) };
+    const registered = await Promise.all([1, 2, 3].map(() => registerModelIdentity(db(), identity)));
+    expect(new Set(registered.map((r) => r.id)).size).toBe(1);
+    const id = registered[0]!.id;
+    const state = () =>
+      db().query<{ valid: boolean; definition: string }>(
+        `SELECT i.indisvalid AS valid, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+        [identityIndexName(id)],
+      );
+    const built = (await state()).rows;
+    expect(built).toHaveLength(1);
+    expect(built[0]!.valid).toBe(true);
+    expect(built[0]!.definition).toContain(`WHERE (identity_id = ${id})`);
+    expect(built[0]!.definition).toContain('bit_hamming_ops');
+
+    // A CREATE INDEX CONCURRENTLY that died half way leaves its index invalid: the next start
+    // drops it and builds it again.
+    await db().query(`UPDATE pg_index SET indisvalid = false WHERE indexrelid = $1::regclass`, [
+      identityIndexName(id),
+    ]);
+    expect((await registerModelIdentity(db(), identity)).id).toBe(id);
+    expect((await state()).rows.map((r) => r.valid)).toEqual([true]);
   });
 });

@@ -3,7 +3,7 @@ import { DEFAULT_FUSION, fuseRanks } from '../fuse-ranks.js';
 import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
 import { compileSearchFilter } from '../search-filter.js';
 import { float4ArrayParam } from './float4-array-param.js';
-import { requireIdentityId } from './model-identities.js';
+import { QUANTIZED_EMBEDDING, requireIdentityId } from './model-identities.js';
 import { requireDimensions, VECTOR_DIMENSIONS } from './vector-dimensions.js';
 
 interface HitRow {
@@ -22,6 +22,13 @@ interface HitRow {
 const COLUMNS =
   'c.namespace, c.document_id, c.chunk_index, c.text, c.metadata, c.start_offset, c.end_offset, c.heading_path';
 const DISTANCE = `e.embedding <=> $1::real[]::vector(${VECTOR_DIMENSIONS})`;
+/**
+ * What the HNSW index orders by: Hamming distance between the sign bits of the vectors (the
+ * index's expression, model-identities.ts). Candidates found this way are ranked by DISTANCE.
+ */
+const HAMMING = `${QUANTIZED_EMBEDDING} <~> binary_quantize($1::real[]::vector(${VECTOR_DIMENSIONS}))`;
+/** Candidates the index brings for the cosine ranking: enough for k, at least 100. */
+const rerankCandidates = (k: number) => Math.max(100, 4 * k);
 /** $5 is the query's words: websearch syntax (quoted phrases, -exclusions, or). */
 const KEYWORDS = `websearch_to_tsquery('english', $5::text)`;
 const KEYWORD_RANK = `CASE WHEN c.search_vector @@ ${KEYWORDS} THEN ts_rank_cd(c.search_vector, ${KEYWORDS}) END`;
@@ -32,8 +39,9 @@ const hybridCandidates = (k: number) => Math.max(50, 4 * k);
 
 /**
  * The k best chunks for a query within the given namespaces, one document and a filter
- * (search-filter.ts), if given. Vector mode: nearest by cosine distance, through the HNSW index;
- * with a filter, pgvector's iterative scan (set per connection in createPool) keeps going until k
+ * (search-filter.ts), if given. Vector mode: nearest by cosine distance: the HNSW index of the
+ * vectors' sign bits brings the nearest candidates by Hamming distance, re-ranked by cosine; with
+ * a filter, pgvector's iterative scan (set per connection in createPool) keeps going until k
  * rows pass it or it has looked at hnsw.max_scan_tuples, and when that still leaves fewer than k
  * (a filter only a few chunks pass) the search runs again exactly over the chunks that pass, so k
  * results come back whenever k chunks match. Keyword mode: full-text matches of `text`, through
@@ -81,7 +89,7 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
   const exactly = (limit: number) => run(limit, '', `(${DISTANCE}) + 0`, 'distance');
   const nearest = async (limit: number) => {
     if (query.exact === true) return exactly(limit);
-    const found = await run(limit, '', DISTANCE, 'distance');
+    const found = (await run(rerankCandidates(limit), '', HAMMING, 'distance')).slice(0, limit);
     if (found.length < limit && (filter !== undefined || query.documentId !== undefined))
       return exactly(limit);
     return found;
