@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { acceptBatch, batchProgress, LATENCY_BUCKETS, readJobChunks, writeEmbeddings } from '@embedq/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { registerTestIdentity } from '../support/test-identity.js';
+import { useIdentityDatabase } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('batch progress');
 
 describe.skipIf(services === undefined)('batch progress against the real PostgreSQL', () => {
-  let db: TestDatabase;
-  let identityId: number;
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    db = await createTestDatabase(services.databaseUrl);
-    identityId = (await registerTestIdentity(db.pool)).id;
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const fixture = useIdentityDatabase(services);
 
   it('counts from the batch row, latencies as percentile_cont and width_bucket compute them', async () => {
     const count = 37;
     const { batch } = await acceptBatch(
-      db.pool,
+      fixture.db.pool,
       {
         id: randomUUID(),
         namespace: 'progress',
@@ -34,32 +23,34 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
           tokenCount: i === 0 ? 300 : 5,
         })),
         queue: 'bulk',
-        identityId,
+        identityId: fixture.identityId,
       },
       async () => undefined,
     );
     const { chunks } = await readJobChunks(
-      db.pool,
+      fixture.db.pool,
       { batchId: batch.batchId, from: 0, to: count },
-      identityId,
+      fixture.identityId,
     );
     // All but the last three get a vector; their latencies are then set to spread over the buckets.
     const embedded = chunks.slice(0, count - 3);
-    await writeEmbeddings(db.pool, {
+    await writeEmbeddings(fixture.db.pool, {
       batchId: batch.batchId,
       embedded: embedded.map((c) => ({ id: c.id, vector: new Float32Array(384).fill(0.05) })),
       reused: [],
-      identityId,
+      identityId: fixture.identityId,
       writer: 'test',
     });
-    await db.pool.query(
+    await fixture.db.pool.query(
       `UPDATE embeddings e SET written_at = b.created_at + make_interval(secs => (c.chunk_index * c.chunk_index) / 7.0)
          FROM chunks c JOIN batches b ON b.id = c.batch_id
         WHERE e.chunk_id = c.id AND b.id = $1`,
       [batch.batchId],
     );
 
-    const progress = await batchProgress(db.pool, batch.batchId, ['progress'], { windowWordPieces: 254 });
+    const progress = await batchProgress(fixture.db.pool, batch.batchId, ['progress'], {
+      windowWordPieces: 254,
+    });
     expect(progress).toMatchObject({
       status: 'processing',
       total: count,
@@ -69,7 +60,7 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
       truncated: 1,
       completedAt: null,
     });
-    const truth = await db.pool.query<{ p50: number; p95: number; p99: number; buckets: number[] }>(
+    const truth = await fixture.db.pool.query<{ p50: number; p95: number; p99: number; buckets: number[] }>(
       `WITH l AS (
          SELECT extract(epoch FROM e.written_at - b.created_at)::float8 AS s
            FROM chunks c JOIN batches b ON b.id = c.batch_id JOIN embeddings e ON e.chunk_id = c.id
@@ -93,6 +84,8 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
     expect(counts.filter((n) => n > 0).length).toBeGreaterThan(5);
 
     // Another key's namespace does not see it.
-    expect(await batchProgress(db.pool, batch.batchId, ['other'], { windowWordPieces: 254 })).toBeUndefined();
+    expect(
+      await batchProgress(fixture.db.pool, batch.batchId, ['other'], { windowWordPieces: 254 }),
+    ).toBeUndefined();
   });
 });

@@ -1,9 +1,8 @@
 import { acceptBatch, readJobChunks, searchChunks, writeEmbeddings } from '@embedq/store';
 import { createPrng } from '@embedq/workload';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { registerTestIdentity } from '../support/test-identity.js';
+import { useIdentityDatabase } from '../support/test-identity.js';
 
 const services = await servicesOrSkip('writing vectors to pgvector');
 
@@ -20,35 +19,25 @@ function awkwardVectors(count: number): Float32Array[] {
 }
 
 describe.skipIf(services === undefined)('writeEmbeddings', () => {
-  let db: TestDatabase;
-  let identityId: number;
-
-  beforeAll(async () => {
-    if (services === undefined) return;
-    db = await createTestDatabase(services.databaseUrl);
-    identityId = (await registerTestIdentity(db.pool)).id;
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const fixture = useIdentityDatabase(services);
 
   async function pendingChunks(documentId: string, count: number) {
     const { batch } = await acceptBatch(
-      db.pool,
+      fixture.db.pool,
       {
         id: crypto.randomUUID(),
         namespace: 'write',
         documentId,
         chunks: Array.from({ length: count }, (_, i) => ({ text: `${documentId} text ${i}`, metadata: {} })),
         queue: 'bulk',
-        identityId,
+        identityId: fixture.identityId,
       },
       async () => undefined,
     );
     const { chunks } = await readJobChunks(
-      db.pool,
+      fixture.db.pool,
       { batchId: batch.batchId, from: 0, to: count },
-      identityId,
+      fixture.identityId,
       {
         reuse: false,
       },
@@ -59,16 +48,16 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
   it('stores every float bit for bit, each vector on its own chunk', async () => {
     const { batchId, chunks } = await pendingChunks('exact', 300);
     const vectors = awkwardVectors(chunks.length);
-    const written = await writeEmbeddings(db.pool, {
+    const written = await writeEmbeddings(fixture.db.pool, {
       batchId,
       embedded: chunks.map((chunk, i) => ({ id: chunk.id, vector: vectors[i]! })),
       reused: [],
-      identityId,
+      identityId: fixture.identityId,
       writer: 'test',
     });
     expect(written.ids.size).toBe(chunks.length);
     // pgvector's binary output: int16 dimensions, int16 unused, then big-endian float4s.
-    const rows = await db.pool.query<{ id: string; bytes: Buffer }>(
+    const rows = await fixture.db.pool.query<{ id: string; bytes: Buffer }>(
       `SELECT id, vector_send(embedding) AS bytes FROM chunk_states WHERE document_id = 'exact'`,
     );
     expect(rows.rows).toHaveLength(chunks.length);
@@ -84,18 +73,18 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
   it('refuses a vector of the wrong length and writes nothing', async () => {
     const { batchId, chunks } = await pendingChunks('short', 2);
     await expect(
-      writeEmbeddings(db.pool, {
+      writeEmbeddings(fixture.db.pool, {
         batchId,
         embedded: [
           { id: chunks[0]!.id, vector: new Float32Array(384) },
           { id: chunks[1]!.id, vector: new Float32Array(383) },
         ],
         reused: [],
-        identityId,
+        identityId: fixture.identityId,
         writer: 'test',
       }),
     ).rejects.toThrow(/383 dimensions/);
-    const embedded = await db.pool.query(
+    const embedded = await fixture.db.pool.query(
       `SELECT 1 FROM chunk_states WHERE document_id = 'short' AND embedding IS NOT NULL`,
     );
     expect(embedded.rowCount).toBe(0);
@@ -103,7 +92,12 @@ describe.skipIf(services === undefined)('writeEmbeddings', () => {
 
   it('refuses to search with a query vector of the wrong length', async () => {
     await expect(
-      searchChunks(db.pool, { vector: new Float32Array(512), identityId, namespaces: ['write'], k: 10 }),
+      searchChunks(fixture.db.pool, {
+        vector: new Float32Array(512),
+        identityId: fixture.identityId,
+        namespaces: ['write'],
+        k: 10,
+      }),
     ).rejects.toThrow(/512 dimensions, not 384/);
   });
 });
