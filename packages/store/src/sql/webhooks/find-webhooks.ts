@@ -36,8 +36,16 @@ export async function deleteWebhook(
   id: string,
   namespaces: readonly string[] | '*',
 ): Promise<boolean> {
+  // A worker recording an attempt locks the delivery, then its webhook; the cascade of a plain
+  // DELETE would lock them the other way round, and the two deadlocked (a 500 here). So the
+  // webhook's deliveries are locked first: the InitPlan runs before the webhook row is taken.
   const result = await db.query(
-    'DELETE FROM webhooks WHERE id = $1 AND ($2::text[] IS NULL OR namespace = ANY($2::text[]))',
+    `WITH deliveries AS (
+       SELECT id FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id FOR UPDATE
+     )
+     DELETE FROM webhooks
+      WHERE id = $1 AND ($2::text[] IS NULL OR namespace = ANY($2::text[]))
+        AND (SELECT count(*) FROM deliveries) >= 0`,
     [id, namespaces === '*' ? null : namespaces],
   );
   return (result.rowCount ?? 0) > 0;
