@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectEachChunkEmbeddedOnce, postLoad, waitForEmbedded } from '../support/load-driver.js';
 import { TEST_API_KEY } from '../support/pipeline.js';
 import { useOwnServicesPipeline } from '../support/use-own-services-pipeline.js';
+import { waitFor } from '../support/wait-for.js';
 
 // "Too slow": a server that keeps its connections open and answers nothing (SIGSTOP), the case a
 // refused connection does not cover. Redis and Postgres are the test's own; every request made
@@ -159,12 +160,23 @@ describe('Redis or Postgres stalled (SIGSTOP) during a load', () => {
         const batchId = await acceptedBatchWithWorkInFlight();
         // Open, idle connections in the API's pool, as a busy API has: the stall must find some,
         // so that queries on them wait for an answer (stopping only the postmaster would leave
-        // these answering, and the test would see 200s).
-        await Promise.all(
-          Array.from({ length: 6 }, () =>
-            timedCall(own.pipeline.baseUrl, 'GET', `/v1/batches/${batchId}`, undefined, UNAFFECTED_BOUND_MS),
-          ),
-        );
+        // these answering, and the test would see 200s). Concurrent requests open them; a fast
+        // progress query can be answered on one connection before the next request needs one,
+        // so they are sent again until at least three are open (one goes to the POST below).
+        await waitFor('the API to hold idle database connections', async () => {
+          await Promise.all(
+            Array.from({ length: 8 }, () =>
+              timedCall(
+                own.pipeline.baseUrl,
+                'GET',
+                `/v1/batches/${batchId}`,
+                undefined,
+                UNAFFECTED_BOUND_MS,
+              ),
+            ),
+          );
+          return (await idleApiConnections(own.pipeline.db.pool)) >= 3 ? true : undefined;
+        });
         // A POST caught mid-transaction by the stall: it waits for its document's lock, held here,
         // when the server stops answering. (Its ROLLBACK once queued behind the unanswered
         // statement: two query timeouts, 40 s, and the API's 30 s socket timeout dropped it.)
