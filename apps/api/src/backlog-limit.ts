@@ -1,4 +1,4 @@
-import { countPendingChunks, type Queryable } from '@embedq/store';
+import { pendingWork, type Queryable } from '@embedq/store';
 import { ApiError } from './api-error.js';
 
 /** How long a count of the backlog is trusted: one count query a second at most, whatever the request rate. */
@@ -38,8 +38,8 @@ export class BacklogLimit {
 
   async #pending(): Promise<number> {
     if (this.#count !== undefined && Date.now() - this.#count.at < COUNT_TTL_MS) return this.#count.value;
-    this.#counting ??= countPendingChunks(this.#db)
-      .then((value) => {
+    this.#counting ??= pendingWork(this.#db)
+      .then(({ chunks: value }) => {
         this.#count = { value, at: Date.now() };
         return value;
       })

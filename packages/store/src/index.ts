@@ -30,7 +30,6 @@ export {
 } from './search-filter.js';
 export { type AcceptResult, acceptBatch } from './sql/accept-batch.js';
 export { batchProgress, LATENCY_BUCKETS } from './sql/batch-progress.js';
-export { countPendingChunks } from './sql/count-pending-chunks.js';
 export { type DeletedDocument, deleteDocument } from './sql/delete-document.js';
 export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.js';
 export { listDocumentChunks } from './sql/list-document-chunks.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../interfaces.js';
 
-/** The backlog in chunks and in word pieces (what the model will run), for planning workers. */
+/** The backlog in chunks and in word pieces (what the model will run): backpressure and planning workers. */
 export interface PendingWork {
   readonly chunks: number;
   /** Summed `token_count` (word pieces, without [CLS] and [SEP]); rows without a count add 0. */
@@ -9,7 +9,8 @@ export interface PendingWork {
 
 /**
  * Accepted chunks without a vector or a failure, and their word pieces, across every namespace:
- * from the counts of the batches not finished yet, as countPendingChunks.
+ * the backlog the API's backpressure limit and the worker planner are about. Read from the counts
+ * of the batches not finished yet (the partial index `batches_unfinished`), not from their chunks.
  */
 export async function pendingWork(db: Queryable): Promise<PendingWork> {
   const result = await db.query<{ chunks: string; word_pieces: string }>(

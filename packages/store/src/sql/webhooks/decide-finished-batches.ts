@@ -47,10 +47,8 @@ export async function decideFinishedBatches(
        RETURNING b.id, b.namespace, b.document_id, b.kind, b.chunk_count, b.created_at,
                  b.embedded_count AS embedded, b.failed_count AS failed, b.reused_count AS reused,
                  coalesce(b.last_done_at, clock_timestamp()) AS completed_at
-     ), summary AS (
-       SELECT * FROM decided
      ), events AS (
-       SELECT s.*, CASE WHEN s.failed > 0 THEN 'batch.failed' ELSE 'batch.completed' END AS type FROM summary s
+       SELECT d.*, CASE WHEN d.failed > 0 THEN 'batch.failed' ELSE 'batch.completed' END AS type FROM decided d
      ), deliveries AS (
        INSERT INTO webhook_deliveries (id, webhook_id, event_type, payload)
        SELECT ${NEW_DELIVERY_ID}, w.id, e.type,
