@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { acceptBatch, batchProgress, LATENCY_BUCKETS, readJobChunks, writeEmbeddings } from '@embedq/store';
+import { batchProgress, LATENCY_BUCKETS, writeEmbeddings } from '@embedq/store';
 import { describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
 import { useIdentityDatabase } from '../support/test-identity.js';
@@ -11,31 +10,19 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
 
   it('counts from the batch row, latencies as percentile_cont and width_bucket compute them', async () => {
     const count = 37;
-    const { batch } = await acceptBatch(
-      fixture.db.pool,
-      {
-        id: randomUUID(),
-        namespace: 'progress',
-        documentId: 'd',
-        chunks: Array.from({ length: count }, (_, i) => ({
-          text: `progress text ${i}`,
-          metadata: {},
-          tokenCount: i === 0 ? 300 : 5,
-        })),
-        queue: 'bulk',
-        identityId: fixture.identityId,
-      },
-      async () => undefined,
-    );
-    const { chunks } = await readJobChunks(
-      fixture.db.pool,
-      { batchId: batch.batchId, from: 0, to: count },
-      fixture.identityId,
+    const { batchId, chunks } = await fixture.acceptPending(
+      'progress',
+      'd',
+      Array.from({ length: count }, (_, i) => ({
+        text: `progress text ${i}`,
+        metadata: {},
+        tokenCount: i === 0 ? 300 : 5,
+      })),
     );
     // All but the last three get a vector; their latencies are then set to spread over the buckets.
     const embedded = chunks.slice(0, count - 3);
     await writeEmbeddings(fixture.db.pool, {
-      batchId: batch.batchId,
+      batchId,
       embedded: embedded.map((c) => ({ id: c.id, vector: new Float32Array(384).fill(0.05) })),
       reused: [],
       identityId: fixture.identityId,
@@ -45,10 +32,10 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
       `UPDATE embeddings e SET written_at = b.created_at + make_interval(secs => (c.chunk_index * c.chunk_index) / 7.0)
          FROM chunks c JOIN batches b ON b.id = c.batch_id
         WHERE e.chunk_id = c.id AND b.id = $1`,
-      [batch.batchId],
+      [batchId],
     );
 
-    const progress = await batchProgress(fixture.db.pool, batch.batchId, ['progress'], {
+    const progress = await batchProgress(fixture.db.pool, batchId, ['progress'], {
       windowWordPieces: 254,
     });
     expect(progress).toMatchObject({
@@ -71,7 +58,7 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
               percentile_cont(0.99) WITHIN GROUP (ORDER BY s) AS p99,
               (SELECT array_agg(width_bucket(s, $2::float8[])) FROM l) AS buckets
          FROM l`,
-      [batch.batchId, LATENCY_BUCKETS],
+      [batchId, LATENCY_BUCKETS],
     );
     const expected = truth.rows[0]!;
     expect(progress?.latencySeconds?.p50).toBeCloseTo(expected.p50, 9);
@@ -85,7 +72,7 @@ describe.skipIf(services === undefined)('batch progress against the real Postgre
 
     // Another key's namespace does not see it.
     expect(
-      await batchProgress(fixture.db.pool, batch.batchId, ['other'], { windowWordPieces: 254 }),
+      await batchProgress(fixture.db.pool, batchId, ['other'], { windowWordPieces: 254 }),
     ).toBeUndefined();
   });
 });

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '@embedq/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_API_KEY } from '../support/pipeline.js';
+import { runCli } from '../support/run-cli.js';
 import { servicesOrSkip } from '../support/services.js';
 import { usePipeline } from '../support/use-pipeline.js';
 
@@ -28,31 +27,16 @@ describe.skipIf(services === undefined)(
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     async function evalSearch(json: string) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const out: string[] = [];
-      const err: string[] = [];
-      stdout.on('data', (d: Buffer) => out.push(d.toString()));
-      stderr.on('data', (d: Buffer) => err.push(d.toString()));
-      const code = await main(
+      const run = await runCli(
         [
           'eval-search',
           ...['--chunks', '1000', '--identifiers', '20', '--paraphrases', '20', '--queries', '10'],
           ...['--api', fixture.pipeline.baseUrl, '--json', json],
         ],
-        {
-          env: { modelDir: undefined, userCwd: dir, debug: false, vars: { EMBEDQ_API_KEY: TEST_API_KEY } },
-          stdin: new PassThrough(),
-          stdout,
-          stderr,
-        },
+        { EMBEDQ_API_KEY: TEST_API_KEY },
+        { cwd: dir },
       );
-      return {
-        code,
-        stdout: out.join(''),
-        stderr: err.join(''),
-        result: JSON.parse(readFileSync(join(dir, json), 'utf8')),
-      };
+      return { ...run, result: JSON.parse(readFileSync(join(dir, json), 'utf8')) };
     }
 
     it('loads the labelled set once, and measures every mode and filter selectivity on it', async () => {

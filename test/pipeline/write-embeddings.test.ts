@@ -1,4 +1,4 @@
-import { acceptBatch, readJobChunks, searchChunks, writeEmbeddings } from '@embedq/store';
+import { searchChunks, writeEmbeddings } from '@embedq/store';
 import { createPrng } from '@embedq/workload';
 import { describe, expect, it } from 'vitest';
 import { servicesOrSkip } from '../support/services.js';
@@ -21,29 +21,12 @@ function awkwardVectors(count: number): Float32Array[] {
 describe.skipIf(services === undefined)('writeEmbeddings', () => {
   const fixture = useIdentityDatabase(services);
 
-  async function pendingChunks(documentId: string, count: number) {
-    const { batch } = await acceptBatch(
-      fixture.db.pool,
-      {
-        id: crypto.randomUUID(),
-        namespace: 'write',
-        documentId,
-        chunks: Array.from({ length: count }, (_, i) => ({ text: `${documentId} text ${i}`, metadata: {} })),
-        queue: 'bulk',
-        identityId: fixture.identityId,
-      },
-      async () => undefined,
+  const pendingChunks = (documentId: string, count: number) =>
+    fixture.acceptPending(
+      'write',
+      documentId,
+      Array.from({ length: count }, (_, i) => ({ text: `${documentId} text ${i}`, metadata: {} })),
     );
-    const { chunks } = await readJobChunks(
-      fixture.db.pool,
-      { batchId: batch.batchId, from: 0, to: count },
-      fixture.identityId,
-      {
-        reuse: false,
-      },
-    );
-    return { batchId: batch.batchId, chunks };
-  }
 
   it('stores every float bit for bit, each vector on its own chunk', async () => {
     const { batchId, chunks } = await pendingChunks('exact', 300);
