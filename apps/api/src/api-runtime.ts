@@ -2,14 +2,16 @@ import type { ApiConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  GraphSet,
   graphIdentity,
   logInferenceSizing,
   logInferenceThreadEvents,
+  type Precision,
   readCpuBudget,
   sizeInference,
 } from '@embedq/embedder';
 import { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
-import { createPool, lazyModelIdentity } from '@embedq/store';
+import { createPool, lazyModelIdentity, localGraphResolver, readNamespaceIdentity } from '@embedq/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './build-app.js';
 
@@ -41,15 +43,22 @@ export async function startApi(
     sessions: API_DEFAULT_SESSIONS,
     threads: API_DEFAULT_THREADS,
   });
-  const embedder =
-    options.embedder ??
-    (await createEmbedder({
-      precision: config.embedding.precision,
+  const openGraph = (precision: Precision) =>
+    createEmbedder({
+      precision,
       ...API_EMBEDDER_LIMITS,
       sessions: sizing.sessions,
       threads: sizing.threads,
       onInferenceThread: logInferenceThreadEvents(() => log),
-    }));
+    });
+  const embedder = options.embedder ?? (await openGraph(config.embedding.precision));
+  // A namespace re-embedded with another precision is searched with that graph: loaded on its
+  // first query, released after a minute without one.
+  const graphs = new GraphSet({
+    primary: embedder,
+    open: openGraph,
+    onChange: (event) => log?.info(event, `query graph ${event.action}`),
+  });
   const pool = createPool({
     url: config.services.databaseUrl,
     ssl: config.services.databaseSsl,
@@ -71,8 +80,20 @@ export async function startApi(
   });
   const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
   const identityId = lazyModelIdentity(pool, await graphIdentity(embedder.precision));
+  const localGraph = (precision: string) => graphIdentity(precision as Precision);
+  const precisionOf = localGraphResolver(pool, localGraph);
+  const withQueryGraph = async <T>(
+    namespace: string,
+    fn: (e: Embedder, identityId: number) => Promise<T>,
+  ) => {
+    const active = await readNamespaceIdentity(pool, namespace);
+    const own = await identityId();
+    if (active === undefined || active.id === own) return fn(embedder, own);
+    const precision = (await precisionOf(active.id)) as Precision;
+    return graphs.use(precision, (graph) => fn(graph, active.id));
+  };
   const app = await buildApp(
-    { config, pool, producer, embedder, identityId, batchEvents, webhooks },
+    { config, pool, producer, embedder, identityId, withQueryGraph, localGraph, batchEvents, webhooks },
     options,
   );
   log = app.log;
@@ -92,6 +113,7 @@ export async function startApi(
         await webhooks.close();
         await producer.close();
         await pool.end();
+        await graphs.close();
         if (options.embedder === undefined) await embedder.close();
       })();
       return closing;

@@ -600,3 +600,92 @@ export const WEBHOOK_DELIVERY_RETRIED_RESPONSE = {
   ...WEBHOOK_DELIVERY,
   description: 'Pending again: its next attempt is due now, with the same webhook-id and body',
 } as const;
+
+const REEMBEDDING = {
+  type: 'object',
+  required: ['id', 'namespace', 'from', 'to', 'fromIdentityId', 'toIdentityId', 'state'],
+  properties: {
+    id: { type: 'integer' },
+    namespace: NAMESPACE,
+    from: {
+      type: 'string',
+      description: 'The identity search used before: `model precision sha256-prefix`.',
+    },
+    to: { type: 'string', description: 'The identity being embedded with.' },
+    fromIdentityId: { type: 'integer' },
+    toIdentityId: { type: 'integer' },
+    state: { type: 'string', enum: ['running', 'paused', 'switched', 'cancelled'] },
+    keepSeconds: {
+      type: 'integer',
+      nullable: true,
+      description: 'Seconds the old vectors are kept after the switch; null: until pruned.',
+    },
+    createdAt: TIMESTAMP,
+    stateSince: TIMESTAMP,
+    switchedAt: NULLABLE_TIMESTAMP,
+    prunedAt: NULLABLE_TIMESTAMP,
+    totalChunks: COUNT,
+    doneChunks: COUNT,
+    failedChunks: COUNT,
+    countedAt: NULLABLE_TIMESTAMP,
+    chunksPerSecond: { type: 'number', nullable: true },
+    etaSeconds: { type: 'integer', nullable: true },
+  },
+} as const;
+
+/** 202 of POST /admin/reembeddings, 200 of GET /admin/reembeddings. */
+export const REEMBEDDINGS_RESPONSE = {
+  type: 'object',
+  required: ['reembeddings'],
+  properties: { reembeddings: { type: 'array', items: REEMBEDDING } },
+} as const;
+
+/** 200 of POST /admin/reembeddings/{namespace}/{pause,resume,cancel}. */
+export const REEMBEDDING_RESPONSE = {
+  type: 'object',
+  required: ['reembedding'],
+  properties: { reembedding: REEMBEDDING },
+} as const;
+
+/** 200 of GET /admin/models. */
+export const MODELS_RESPONSE = {
+  type: 'object',
+  required: ['identities', 'reembeddings'],
+  properties: {
+    identities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'model', 'precision', 'graphSha256', 'namespaces'],
+        properties: {
+          id: { type: 'integer' },
+          model: { type: 'string' },
+          precision: { type: 'string' },
+          graphSha256: { type: 'string', nullable: true },
+          createdAt: TIMESTAMP,
+          namespaces: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['namespace', 'vectors', 'failed', 'active'],
+              properties: {
+                namespace: NAMESPACE,
+                vectors: COUNT,
+                failed: COUNT,
+                active: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+    reembeddings: { type: 'array', items: REEMBEDDING },
+  },
+} as const;
+
+/** 200 of POST /admin/models/{identity}/prune. */
+export const PRUNE_RESPONSE = {
+  type: 'object',
+  required: ['deleted', 'namespaces'],
+  properties: { deleted: COUNT, namespaces: { type: 'array', items: NAMESPACE } },
+} as const;

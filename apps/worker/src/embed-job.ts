@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchReport, Embedder } from '@embedq/embedder';
 import type { EmbedChunksPayload } from '@embedq/queue';
-import { type ChunkToEmbed, type Queryable, readJobChunks, writeEmbeddings } from '@embedq/store';
+import {
+  type ChunkToEmbed,
+  type Queryable,
+  readJobChunks,
+  reembeddingRunning,
+  writeEmbeddings,
+} from '@embedq/store';
 import { UnrecoverableError } from 'bullmq';
 
 export interface EmbedJobDeps {
@@ -10,6 +16,12 @@ export interface EmbedJobDeps {
   readonly embedder: Embedder;
   /** The registered model identity of the embedder's graph (registered on first use). */
   readonly identityId: () => Promise<number>;
+  /**
+   * Runs `fn` with the graph of another identity (a re-embedding's, or a namespace's that
+   * switched to one): loaded on demand, or a rejection when this process does not have it.
+   * Without it, a job of another identity fails and is retried.
+   */
+  readonly withGraph?: <T>(identityId: number, fn: (embedder: Embedder) => Promise<T>) => Promise<T>;
   /** Recorded with each vector written. */
   readonly workerId: string;
   /** `high` for interactive jobs: their inference batches go before waiting bulk ones. */
@@ -49,7 +61,7 @@ export interface EmbedJobResult {
  * one statement. Safe to run twice: chunks that have a vector are neither read nor written.
  */
 export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
-  const identityId = await deps.identityId();
+  const ownIdentityId = await deps.identityId();
   const totals = {
     finishedBatch: false,
     written: 0,
@@ -67,11 +79,18 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     totals.inferenceMs += report.ms;
     if (report.run.lead) batchMs.push(report.run.ms);
   };
+  // A re-embedding's job whose re-embedding was paused, cancelled or has switched: nothing to do
+  // (the driver adds the range again when it resumes).
+  if (
+    payload.identityId !== undefined &&
+    !(await reembeddingRunning(deps.db, payload.batchId, payload.identityId))
+  )
+    return { ...totals, batchMs };
   // The second pass runs only when a reused vector vanished between read and write (its chunk
   // was deleted or replaced); it embeds those chunks instead.
   for (const reuse of [true, false]) {
     let started = performance.now();
-    const chunks = await readVisibleChunks(deps, payload, identityId, reuse);
+    const { chunks, identityId } = await readVisibleChunks(deps, payload, ownIdentityId, reuse);
     totals.readMs += performance.now() - started;
     if (chunks.length === 0) break;
 
@@ -79,10 +98,14 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     const fresh = chunks.filter((c) => !c.reusable);
     started = performance.now();
     const { texts, slotOf } = distinctTexts(fresh);
+    const embed = (embedder: Embedder) =>
+      embedder.embed(texts, { priority: deps.priority ?? 'normal', onBatch });
     const vectors =
       texts.length === 0
         ? []
-        : await deps.embedder.embed(texts, { priority: deps.priority ?? 'normal', onBatch });
+        : identityId === ownIdentityId
+          ? await embed(deps.embedder)
+          : await withOtherGraph(deps, identityId, ownIdentityId, payload, embed);
     totals.embedMs += performance.now() - started;
     totals.inferred += texts.length;
 
@@ -103,27 +126,41 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
   return { ...totals, batchMs };
 }
 
+/** Embeds with the graph of `identityId`, another than this worker's own. */
+function withOtherGraph<T>(
+  deps: EmbedJobDeps,
+  identityId: number,
+  ownIdentityId: number,
+  payload: EmbedChunksPayload,
+  fn: (embedder: Embedder) => Promise<T>,
+): Promise<T> {
+  // Vectors of another graph would not be comparable with the namespace's: without that graph
+  // the job fails (and is retried) rather than write them.
+  if (deps.withGraph === undefined) {
+    return Promise.reject(
+      new Error(
+        `batch ${payload.batchId} is embedded by model identity ${identityId}; this worker's graph is identity ${ownIdentityId}`,
+      ),
+    );
+  }
+  return deps.withGraph(identityId, fn);
+}
+
 async function readVisibleChunks(
   deps: EmbedJobDeps,
   payload: EmbedChunksPayload,
-  identityId: number,
+  ownIdentityId: number,
   reuse: boolean,
-): Promise<readonly ChunkToEmbed[]> {
+): Promise<{ chunks: readonly ChunkToEmbed[]; identityId: number }> {
   // The API enqueues before it commits (so a failed enqueue stores nothing); a worker can be
   // faster than that commit, so a missing batch is awaited briefly before the job gives up.
   const deadline = performance.now() + (deps.batchVisibleTimeoutMs ?? 2_000);
   for (;;) {
-    const read = await readJobChunks(deps.db, payload, identityId, { reuse });
-    if (read.batchExists) {
-      // Vectors of another graph would not be comparable with the namespace's: the job fails
-      // (and is retried) rather than write them. Re-embedding with another graph is a migration.
-      if (read.identityId !== null && read.identityId !== identityId && read.chunks.length > 0) {
-        throw new Error(
-          `batch ${payload.batchId} is embedded by model identity ${read.identityId}; this worker's graph is identity ${identityId}`,
-        );
-      }
-      return read.chunks;
-    }
+    const read = await readJobChunks(deps.db, payload, ownIdentityId, {
+      reuse,
+      forIdentity: payload.identityId,
+    });
+    if (read.batchExists) return { chunks: read.chunks, identityId: read.identityId ?? ownIdentityId };
     if (performance.now() >= deadline) {
       throw new UnrecoverableError(
         `batch ${payload.batchId} does not exist: its request was rolled back or it was removed`,

@@ -2,9 +2,11 @@ import type { WorkerConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  GraphSet,
   graphIdentity,
   logInferenceSizing,
   logInferenceThreadEvents,
+  type Precision,
   readCpuBudget,
   sizeInference,
 } from '@embedq/embedder';
@@ -18,12 +20,19 @@ import {
   type QueueKind,
   WebhookQueue,
 } from '@embedq/queue';
-import { createPool, decideFinishedBatches, lazyModelIdentity, markChunksFailed } from '@embedq/store';
+import {
+  createPool,
+  decideFinishedBatches,
+  lazyModelIdentity,
+  localGraphResolver,
+  markChunksFailed,
+} from '@embedq/store';
 import { type Job, UnrecoverableError, WaitingError, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { deliverWebhook } from './deliver-webhook.js';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
 import { startReconcileSchedule } from './reconcile-schedule.js';
+import { startReembedSchedule } from './reembed-schedule.js';
 import { startWorkerMetrics } from './worker-metrics.js';
 
 export interface WorkerRuntimeOptions {
@@ -53,6 +62,15 @@ export interface WorkerRuntime {
 export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
   const embedder = options.embedder ?? (await createOwnEmbedder(config, logger));
+  // Another precision's graph, for a re-embedding to it or a namespace switched to it: loaded on
+  // the first job that needs it, released a minute after the last.
+  const graphs = new GraphSet({
+    primary: embedder,
+    open: (precision) =>
+      createOwnEmbedder({ ...config, embedding: { ...config.embedding, precision } }, logger),
+    idleMs: config.extraGraphIdleMs,
+    onChange: (event) => logger.info(event, `graph ${event.action}`),
+  });
   const pool = createPool({
     url: config.services.databaseUrl,
     ssl: config.services.databaseSsl,
@@ -63,10 +81,13 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     onIdleError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const identity = await graphIdentity(embedder.precision);
+  const precisionOf = localGraphResolver(pool, (precision) => graphIdentity(precision as Precision));
   const deps = {
     db: pool,
     embedder,
     identityId: lazyModelIdentity(pool, identity),
+    withGraph: async <T>(identityId: number, fn: (e: Embedder) => Promise<T>) =>
+      graphs.use((await precisionOf(identityId)) as Precision, fn),
     workerId: config.workerId,
   };
   const connection: QueueConnectionOptions = {
@@ -121,12 +142,18 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
         { ...deps, priority: kind === 'interactive' ? 'high' : 'normal' },
         payload,
       );
-      log.info({ range: [payload.from, payload.to], ...roundTimes(result) }, 'job done');
+      log.info(
+        { range: [payload.from, payload.to], identityId: payload.identityId, ...roundTimes(result) },
+        'job done',
+      );
       metrics.jobDone(kind, job, result);
       // A job whose write left its batch with nothing pending decides, and one that had nothing
       // to write (a batch whose vectors were all carried over, a job run twice) looks; the
-      // reconciler's sweep covers a job that died between its write and this.
-      if (result.finishedBatch || result.written === 0) await decideBatchEvent(payload.batchId, log);
+      // reconciler's sweep covers a job that died between its write and this. A re-embedding's
+      // job leaves the batch's counts alone.
+      const reembedding = payload.identityId !== undefined;
+      if (!reembedding && (result.finishedBatch || result.written === 0))
+        await decideBatchEvent(payload.batchId, log);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;
@@ -135,14 +162,14 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       metrics.jobFailed(kind, job, payload.to - payload.from, final);
       if (final) {
         const reason = error instanceof Error ? error.message : String(error);
-        const marked = await markChunksFailed(pool, payload, reason).then(
+        const marked = await markChunksFailed(pool, payload, reason, payload.identityId).then(
           () => true,
           (markError: unknown) => {
             log.error({ err: markError }, 'could not record the failure on the chunks');
             return false;
           },
         );
-        if (marked) await decideBatchEvent(payload.batchId, log);
+        if (marked && payload.identityId === undefined) await decideBatchEvent(payload.batchId, log);
       }
       throw error;
     } finally {
@@ -188,6 +215,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     void consumer.run();
   }
   const reconciler = startReconcileSchedule(pool, producer, webhooks, config.reconcile, logger);
+  const reembedder = startReembedSchedule(pool, producer, webhooks, config.reembed, logger);
   logger.info({ concurrency: config.concurrency, ...identity }, 'worker started');
 
   /**
@@ -257,9 +285,11 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       // it). So the handed-back jobs still embedding delay the exit, not another worker.
       await drained;
       await reconciler.stop();
+      await reembedder.stop();
       await metrics.close();
       await webhooks.close();
       await producer.close();
+      await graphs.close();
       if (options.embedder === undefined) await embedder.close();
       await pool.end();
       logger.info({ handedBack }, 'worker stopped');
@@ -273,7 +303,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
  * The worker's embedder, sized to the CPUs this process may use: a dyno or container reports its
  * host's cores, so the cgroup quota comes first. ORT_SESSIONS and ORT_THREADS win when set.
  */
-async function createOwnEmbedder(config: WorkerConfig, logger: Logger): Promise<Embedder> {
+async function createOwnEmbedder(config: Pick<WorkerConfig, 'embedding'>, logger: Logger): Promise<Embedder> {
   const sizing = sizeInference(config.embedding, readCpuBudget());
   logInferenceSizing(logger, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
   return createEmbedder({

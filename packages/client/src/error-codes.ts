@@ -22,6 +22,12 @@ export type ServerErrorCode =
   | 'not_found'
   | 'model_not_found'
   | 'model_mismatch'
+  | 'unknown_identity'
+  | 'unknown_namespace'
+  | 'already_active'
+  | 'reembedding_open'
+  | 'no_reembedding'
+  | 'identity_in_use'
   | 'idempotency_conflict'
   | 'no_chunks'
   | 'too_many_webhooks'
@@ -54,6 +60,12 @@ export const SERVER_ERROR_CODES = [
   'not_found',
   'model_not_found',
   'model_mismatch',
+  'unknown_identity',
+  'unknown_namespace',
+  'already_active',
+  'reembedding_open',
+  'no_reembedding',
+  'identity_in_use',
   'idempotency_conflict',
   'no_chunks',
   'too_many_webhooks',

@@ -14,6 +14,7 @@ export type {
   PlannerConfig,
   Precision,
   ReconcileConfig,
+  ReembedConfig,
   ServiceConfig,
   WebhookConfig,
   WebhookDeliveryConfig,

@@ -199,7 +199,21 @@ export interface WorkerConfig {
    */
   readonly jobLockMs: number;
   readonly reconcile: ReconcileConfig;
+  readonly reembed: ReembedConfig;
+  /**
+   * `GRAPH_IDLE_MS`, default 60,000: another precision's graph, loaded for a re-embedding (or a
+   * namespace switched to it), is released after this long unused.
+   */
+  readonly extraGraphIdleMs: number;
   readonly webhooks: WebhookDeliveryConfig;
+}
+
+/** The re-embedding driver, which feeds running re-embeddings' jobs and switches them over. */
+export interface ReembedConfig {
+  /** `REEMBED_INTERVAL_MS`, default 5,000: how often each worker tries a pass (one runs at a time across all); 0 turns it off. */
+  readonly intervalMs: number;
+  /** `JOB_CHUNKS`, default 256: chunks per re-embedding job, aligned as the API plans jobs. */
+  readonly jobChunks: number;
 }
 
 /** The reconciler, which re-enqueues chunks left pending with no live job (after a Redis flush, a lost job). */

@@ -32,6 +32,11 @@ export function workerConfigFromEnv(env: Env, pid: number = process.pid): Worker
     workerId: read.optionalString('WORKER_ID') ?? read.optionalString('DYNO') ?? `${hostname()}:${pid}`,
     jobLockMs: read.integer('JOB_LOCK_MS', 30_000, { min: 1_000, max: 600_000 }),
     reconcile: readReconcileConfig(read),
+    reembed: {
+      intervalMs: read.integer('REEMBED_INTERVAL_MS', 5_000, { min: 0, max: 3_600_000 }),
+      jobChunks: read.integer('JOB_CHUNKS', 256, { min: 1, max: 10_000 }),
+    },
+    extraGraphIdleMs: read.integer('GRAPH_IDLE_MS', 60_000, { min: 0, max: 86_400_000 }),
     webhooks: {
       allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
       retryDelaysSeconds: read.numberList('WEBHOOK_RETRY_DELAYS', DEFAULT_WEBHOOK_RETRY_DELAYS, {

@@ -4,6 +4,7 @@ export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
 export { EmbedderClosedError } from './errors.js';
+export { GraphSet, type GraphSetOptions } from './graph-set.js';
 export {
   describeInferenceSizing,
   type InferenceSizing,

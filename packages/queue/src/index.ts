@@ -1,8 +1,19 @@
 export { BatchEventFeed, type BatchEventListener } from './batch-event-feed.js';
+export {
+  driveReembeddings,
+  type ReembedDriveOptions,
+  type ReembedDriveReport,
+} from './drive-reembeddings.js';
 export { MalformedJobError } from './errors.js';
 export { forEachLimit } from './for-each-limit.js';
 export type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';
-export { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
+export {
+  EMBED_CHUNKS_JOB,
+  embedChunksJobId,
+  parseEmbedChunksPayload,
+  planJobs,
+  REEMBED_PRIORITY,
+} from './job-catalog.js';
 export { type ConsumerOptions, createConsumer, type EmbedChunksProcessor } from './job-consumer.js';
 export { JobProducer, type JobStatus } from './job-producer.js';
 export * from './metrics/index.js';

@@ -15,6 +15,11 @@ export interface EmbedChunksPayload {
   readonly from: number;
   /** Last chunk index, exclusive. */
   readonly to: number;
+  /**
+   * A re-embedding's job: embed the range with this model identity, beside the vectors of the
+   * batch's own. Absent for ingest jobs (the batch's identity).
+   */
+  readonly identityId?: number;
 }
 
 /** Where the queues live. */

@@ -19,13 +19,20 @@ export const EMBED_CHUNKS_JOB = {
 
 /** Deterministic, so enqueueing the same range twice (a retried request) adds one job. */
 export function embedChunksJobId(payload: EmbedChunksPayload): string {
-  return `${payload.batchId}.${payload.from}`;
+  const id = `${payload.batchId}.${payload.from}`;
+  return payload.identityId === undefined ? id : `${id}@${payload.identityId}`;
 }
+
+/**
+ * BullMQ takes a queue's jobs without a priority before any with one: re-embedding jobs carry
+ * this, so ingest on the same queue always goes first.
+ */
+export const REEMBED_PRIORITY = 10;
 
 /** Checks a payload when it is enqueued and again when it is processed. */
 export function parseEmbedChunksPayload(data: unknown): EmbedChunksPayload {
   if (typeof data !== 'object' || data === null) throw new MalformedJobError('job data is not an object');
-  const { batchId, from, to } = data as Record<string, unknown>;
+  const { batchId, from, to, identityId } = data as Record<string, unknown>;
   if (typeof batchId !== 'string' || !UUID.test(batchId)) {
     throw new MalformedJobError('job data has no valid batchId');
   }
@@ -35,7 +42,11 @@ export function parseEmbedChunksPayload(data: unknown): EmbedChunksPayload {
   if ((from as number) < 0 || (to as number) <= (from as number)) {
     throw new MalformedJobError(`job range [${from}, ${to}) is empty or negative`);
   }
-  return { batchId, from: from as number, to: to as number };
+  if (identityId !== undefined && (!Number.isSafeInteger(identityId) || (identityId as number) <= 0)) {
+    throw new MalformedJobError('job data has an identityId that is not a positive integer');
+  }
+  const payload = { batchId, from: from as number, to: to as number };
+  return identityId === undefined ? payload : { ...payload, identityId: identityId as number };
 }
 
 /** Splits a batch of `chunkCount` chunks into job ranges of at most `jobChunks`. */

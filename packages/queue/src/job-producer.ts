@@ -1,7 +1,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EmbedChunksPayload, QueueConnectionOptions, QueueKind } from './interfaces.js';
-import { EMBED_CHUNKS_JOB, embedChunksJobId, parseEmbedChunksPayload, planJobs } from './job-catalog.js';
+import {
+  EMBED_CHUNKS_JOB,
+  embedChunksJobId,
+  parseEmbedChunksPayload,
+  planJobs,
+  REEMBED_PRIORITY,
+} from './job-catalog.js';
 import { DEFAULT_PREFIX, QUEUE_KINDS, QUEUE_NAMES } from './queue-names.js';
 import { redisOptions } from './redis-options.js';
 
@@ -56,6 +62,8 @@ export class JobProducer {
           backoff: { ...EMBED_CHUNKS_JOB.backoff },
           removeOnComplete: { ...EMBED_CHUNKS_JOB.removeOnComplete },
           removeOnFail: { ...EMBED_CHUNKS_JOB.removeOnFail },
+          // Re-embedding goes after every ingest job of the queue.
+          ...(data.identityId === undefined ? {} : { priority: REEMBED_PRIORITY }),
         },
       };
     });

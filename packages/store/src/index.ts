@@ -43,6 +43,29 @@ export {
 export { type PendingWork, pendingWork } from './sql/pending-work.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
+export { changeReembedding, type ReembeddingAction } from './sql/reembeddings/change-reembedding.js';
+export { countReembedding, type ReembeddingCounts } from './sql/reembeddings/count-reembedding.js';
+export { findReembedRanges } from './sql/reembeddings/find-reembed-ranges.js';
+export { type IdentityUse, listModels, type ModelIdentityListing } from './sql/reembeddings/list-models.js';
+export { GraphUnavailableError, localGraphResolver } from './sql/reembeddings/local-graph-resolver.js';
+export { pruneExpiredKeeps } from './sql/reembeddings/prune-expired-keeps.js';
+export { type PruneResult, pruneIdentity } from './sql/reembeddings/prune-identity.js';
+export { ReembeddingError, type ReembeddingErrorCode } from './sql/reembeddings/reembedding-error.js';
+export {
+  identityLabel,
+  listReembeddings,
+  type Reembedding,
+  type ReembeddingState,
+  selectReembeddings,
+} from './sql/reembeddings/reembedding-row.js';
+export { reembeddingRunning } from './sql/reembeddings/reembedding-running.js';
+export {
+  readModelIdentity,
+  readNamespaceIdentity,
+  resolveIdentity,
+} from './sql/reembeddings/resolve-identity.js';
+export { type ReembeddingRequest, startReembeddings } from './sql/reembeddings/start-reembeddings.js';
+export { type SwitchOutcome, switchReembedding } from './sql/reembeddings/switch-reembedding.js';
 export { searchChunks } from './sql/search-chunks.js';
 export { createWebhook, type NewWebhook } from './sql/webhooks/create-webhook.js';
 export {

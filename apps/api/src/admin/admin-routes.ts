@@ -7,6 +7,7 @@ import type { FleetSources } from './fleet-data.js';
 import { hirefireRoute } from './hirefire-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
+import { reembeddingRoutes } from './reembedding-routes.js';
 
 /**
  * The operators' side of the API: Bull Board at /admin/queues, the dashboard at
@@ -30,6 +31,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
   await registerBullBoard(app, deps.producer.queues);
   dashboardRoutes(app, sources);
   metricsRoute(app, createPrometheusMetrics(sources));
+  reembeddingRoutes(app, deps);
   const token = deps.config.hirefireToken;
   if (token !== undefined) hirefireRoute(app, { redis, queues: deps.producer.queues, token });
 }

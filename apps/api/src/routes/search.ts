@@ -1,4 +1,5 @@
 import {
+  GraphUnavailableError,
   ModelMismatchError,
   SearchFilterError,
   type SearchMode,
@@ -77,27 +78,38 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         }
         throw error;
       }
-      const [vector] = await deps.embedder.embed([query], { priority: 'high' });
-      if (vector === undefined) throw new Error('the embedder returned no vector for the query');
-      const hits = await searchChunks(deps.pool, {
-        vector,
-        identityId: await deps.identityId(),
-        mode,
-        text: query,
-        fusion,
-        k,
-        offset,
-        minScore,
-        namespaces: [namespace],
-        documentId,
-        filter,
-        exact,
-      }).catch((error: unknown) => {
-        if (error instanceof ModelMismatchError) {
-          throw new ApiError('model_mismatch', error.message, { cause: error });
-        }
-        throw error;
-      });
+      // The query is embedded by the namespace's active graph. A re-embedding can switch the
+      // namespace over between that and the search: then it runs once more with the new graph.
+      const search = () =>
+        deps.withQueryGraph(namespace, async (embedder, identityId) => {
+          const [vector] = await embedder.embed([query], { priority: 'high' });
+          if (vector === undefined) throw new Error('the embedder returned no vector for the query');
+          return searchChunks(deps.pool, {
+            vector,
+            identityId,
+            mode,
+            text: query,
+            fusion,
+            k,
+            offset,
+            minScore,
+            namespaces: [namespace],
+            documentId,
+            filter,
+            exact,
+          });
+        });
+      const hits = await search()
+        .catch((error: unknown) => {
+          if (error instanceof ModelMismatchError) return search();
+          throw error;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof ModelMismatchError || error instanceof GraphUnavailableError) {
+            throw new ApiError('model_mismatch', error.message, { cause: error });
+          }
+          throw error;
+        });
       const nextOffset = offset + k;
       return {
         nextCursor:

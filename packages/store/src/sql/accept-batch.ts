@@ -113,7 +113,9 @@ async function insert(client: pg.PoolClient, batch: NewBatch): Promise<AcceptedB
 
 /**
  * The namespace's active identity; a namespace seen for the first time is pinned to `identityId`.
- * Two statements: the second's snapshot sees a pin another request committed meanwhile.
+ * Two statements: the second's snapshot sees a pin another request committed meanwhile. The
+ * second holds a share lock on the pin until the batch commits, so a re-embedding's switch-over
+ * (which takes it for update) sees this batch's chunks, or this batch sees the new identity.
  */
 async function pinNamespace(client: pg.PoolClient, namespace: string, identityId: number): Promise<number> {
   await client.query(
@@ -121,7 +123,7 @@ async function pinNamespace(client: pg.PoolClient, namespace: string, identityId
     [namespace, identityId],
   );
   const pinned = await client.query<{ identity_id: number }>(
-    'SELECT identity_id FROM namespace_models WHERE namespace = $1',
+    'SELECT identity_id FROM namespace_models WHERE namespace = $1 FOR SHARE',
     [namespace],
   );
   const id = pinned.rows[0]?.identity_id;
@@ -132,8 +134,9 @@ async function pinNamespace(client: pg.PoolClient, namespace: string, identityId
 /**
  * One statement: deletes the document's earlier chunks (their vectors go with them), inserts the
  * new ones (the content hash computed by Postgres) and sets the batch's counts. With `carryOver`,
- * a new chunk whose text an earlier one had a vector for (of the batch's identity) gets a copy of
- * that vector at once, marked reused, and no job embeds it again.
+ * a new chunk whose text an earlier one had a vector for gets a copy of that vector at once (of
+ * each identity the earlier one had: a re-embedding's too), marked reused, and no job embeds it
+ * again; the batch's counts are those of its own identity.
  *
  * The texts travel once, as one binary bytea of their UTF-8 back to back, each row cut out of it
  * by byte offsets; metadata and heading paths travel once per distinct value. A text[] parameter
@@ -151,8 +154,9 @@ async function replaceChunks(client: pg.PoolClient, batch: NewBatch, identityId:
        DELETE FROM chunks WHERE namespace = $1 AND document_id = $2
        RETURNING id, content_hash
      ), carried AS (
-       SELECT DISTINCT ON (er.content_hash) er.content_hash, e.embedding, e.written_by
-         FROM earlier er JOIN embeddings e ON e.chunk_id = er.id AND e.identity_id = $14 AND e.embedding IS NOT NULL
+       -- Every identity's: during a re-embedding the new identity's vectors carry over too.
+       SELECT DISTINCT ON (er.content_hash, e.identity_id) er.content_hash, e.identity_id, e.embedding, e.written_by
+         FROM earlier er JOIN embeddings e ON e.chunk_id = er.id AND e.embedding IS NOT NULL
         WHERE $15::boolean
      ), incoming AS (
        SELECT t.*, substring($4::bytea FROM t.byte_start + 1 FOR t.byte_length) AS utf8
@@ -172,15 +176,15 @@ async function replaceChunks(client: pg.PoolClient, batch: NewBatch, identityId:
        RETURNING id, content_hash, token_count
      ), copied AS (
        INSERT INTO embeddings (chunk_id, identity_id, embedding, written_by, reused)
-       SELECT a.id, $14, c.embedding, c.written_by, true FROM added a JOIN carried c ON c.content_hash = a.content_hash
-       RETURNING chunk_id
+       SELECT a.id, c.identity_id, c.embedding, c.written_by, true FROM added a JOIN carried c ON c.content_hash = a.content_hash
+       RETURNING chunk_id, identity_id
      )
      UPDATE batches
         SET word_pieces = (SELECT coalesce(sum(token_count), 0) FROM added),
-            embedded_count = (SELECT count(*) FROM copied),
-            reused_count = (SELECT count(*) FROM copied),
-            done_word_pieces = (SELECT coalesce(sum(a.token_count), 0) FROM added a JOIN copied c ON c.chunk_id = a.id),
-            last_done_at = CASE WHEN EXISTS (SELECT 1 FROM copied) THEN clock_timestamp() END
+            embedded_count = (SELECT count(*) FROM copied WHERE identity_id = $14),
+            reused_count = (SELECT count(*) FROM copied WHERE identity_id = $14),
+            done_word_pieces = (SELECT coalesce(sum(a.token_count), 0) FROM added a JOIN copied c ON c.chunk_id = a.id AND c.identity_id = $14),
+            last_done_at = CASE WHEN EXISTS (SELECT 1 FROM copied WHERE identity_id = $14) THEN clock_timestamp() END
       WHERE id = $3`,
     [
       batch.namespace,
