@@ -91,4 +91,40 @@ describe.skipIf(services === undefined)('GET /metrics', () => {
     const worker = pipeline.worker?.workerId ?? '';
     expect(sampleValue(after, 'embedq_worker_rss_bytes', { worker })).toBeGreaterThan(10_000_000);
   });
+
+  it('gives each open re-embedding its chunks, rate and ETA, and a finished one none', async () => {
+    const { pool } = pipeline.db;
+    const identities = await pool.query<{ id: number }>(
+      `INSERT INTO model_identities (model, precision, graph_sha256)
+       VALUES ('metrics-old', 'int8', repeat('c', 64)), ('metrics-new', 'fp32', repeat('d', 64))
+       RETURNING id`,
+    );
+    const [from, to] = identities.rows.map((row) => row.id);
+    // Paused and switched: the worker's driver leaves both as they are.
+    await pool.query(
+      `INSERT INTO reembeddings (namespace, from_identity_id, to_identity_id, state, total_chunks,
+                                 done_chunks, failed_chunks, counted_at, chunks_per_second, switched_at)
+       VALUES ('metrics-paused', $1, $2, 'paused', 1000, 400, 25, clock_timestamp(), 35, NULL),
+              ('metrics-switched', $2, $1, 'switched', 500, 500, 0, clock_timestamp(), NULL, clock_timestamp())`,
+      [from, to],
+    );
+    const families = await scrape();
+    const series = { namespace: 'metrics-paused', to: 'metrics-new fp32 dddddddddddd' };
+    expect(families.get('embedq_reembedding_chunks')?.type).toBe('gauge');
+    for (const [kind, value] of [
+      ['total', 1000],
+      ['done', 400],
+      ['failed', 25],
+    ] as const) {
+      expect(
+        sampleValue(families, 'embedq_reembedding_chunks', { ...series, state: 'paused', kind }),
+        kind,
+      ).toBe(value);
+    }
+    // Paused, it moves at 0 chunks/s whatever it did while it ran, and has no ETA.
+    expect(sampleValue(families, 'embedq_reembedding_chunks_per_second', series)).toBe(0);
+    expect(families.get('embedq_reembedding_eta_seconds')?.samples).toEqual([]);
+    const namespaces = families.get('embedq_reembedding_chunks')?.samples.map((s) => s.labels.namespace);
+    expect(new Set(namespaces)).toEqual(new Set(['metrics-paused']));
+  });
 });

@@ -246,7 +246,9 @@ describe.skipIf(services === undefined)('re-embedding a namespace with another g
     const queue = fixture.pipeline.api.producer.queues.bulk;
     await waitFor('a queued re-embedding job', async () => {
       const counts = await queue.getJobCounts('prioritized', 'active', 'completed');
-      return (counts.prioritized ?? 0) + (counts.active ?? 0) + (counts.completed ?? 0) > 0 ? true : undefined;
+      return (counts.prioritized ?? 0) + (counts.active ?? 0) + (counts.completed ?? 0) > 0
+        ? true
+        : undefined;
     });
     await api('POST', '/admin/reembeddings/flushed/pause');
     await deleteQueueKeys(services!.redisUrl, String(fixture.pipeline.env.QUEUE_PREFIX));
@@ -256,5 +258,37 @@ describe.skipIf(services === undefined)('re-embedding a namespace with another g
       return r.state === 'switched' ? r : undefined;
     });
     expect(done).toMatchObject({ totalChunks: 32, doneChunks: 32, failedChunks: 0 });
+  });
+
+  it('switches over while new batches keep arriving, and every chunk ends with a vector of the new graph', async () => {
+    await post('busy', 'base', chunks('busy', 40));
+    expect((await api('POST', '/admin/reembeddings', { to: 'fp32', namespaces: ['busy'] })).status).toBe(202);
+    // A batch every 100 ms until the switch: new chunks are embedded by both graphs as they
+    // arrive, so they never hold the switch-over back.
+    const batchIds: string[] = [];
+    let n = 0;
+    for (;;) {
+      const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/batches', {
+        namespace: 'busy',
+        documentId: `live-${n}`,
+        chunks: chunks(`live-${n++}`, 3),
+      });
+      expect(posted.status).toBe(202);
+      batchIds.push(posted.body.batchId as string);
+      if ((await reembedding('busy')).state === 'switched') break;
+      expect(n).toBeLessThan(600);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const id of batchIds) await fixture.settled(id);
+    const total = 40 + 3 * batchIds.length;
+    await waitFor('every chunk to have an fp32 vector', async () => {
+      const rows = await identityRows('busy');
+      return rows.find((r) => r.precision === 'fp32')?.vectors === total ? true : undefined;
+    });
+    const batches = await db().query(
+      `SELECT count(*)::integer AS n FROM batches b JOIN model_identities m ON m.id = b.identity_id
+        WHERE b.namespace = 'busy' AND m.precision = 'fp32' AND b.embedded_count = b.chunk_count`,
+    );
+    expect(batches.rows).toEqual([{ n: 1 + batchIds.length }]);
   });
 });

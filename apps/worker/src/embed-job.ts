@@ -32,6 +32,8 @@ export interface EmbedJobDeps {
 
 /** What one job did, for logs and metrics. */
 export interface EmbedJobResult {
+  /** The identity whose vectors it wrote; null when it found nothing to embed. */
+  readonly identityId: number | null;
   /** Chunks given a vector by this job. */
   readonly written: number;
   /** Of those, chunks whose vector was copied from an earlier chunk with the same text. */
@@ -63,6 +65,7 @@ export interface EmbedJobResult {
 export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload): Promise<EmbedJobResult> {
   const ownIdentityId = await deps.identityId();
   const totals = {
+    identityId: null as number | null,
     finishedBatch: false,
     written: 0,
     reused: 0,
@@ -93,6 +96,7 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     const { chunks, identityId } = await readVisibleChunks(deps, payload, ownIdentityId, reuse);
     totals.readMs += performance.now() - started;
     if (chunks.length === 0) break;
+    totals.identityId = identityId;
 
     const copy = chunks.filter((c) => c.reusable).map((c) => c.id);
     const fresh = chunks.filter((c) => !c.reusable);

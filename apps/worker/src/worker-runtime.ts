@@ -21,6 +21,7 @@ import {
   WebhookQueue,
 } from '@embedq/queue';
 import {
+  batchIdentities,
   createPool,
   decideFinishedBatches,
   lazyModelIdentity,
@@ -123,6 +124,31 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     }
   };
 
+  /**
+   * After an ingest job: while its namespace is re-embedded, the chunks get the new graph's
+   * vectors too, at ingest priority (so new chunks never hold a switch-over back); and when a
+   * switch-over moved the batch to another identity while the job ran, its chunks are embedded
+   * with that one now. A failure here is left to the driver and the reconciler.
+   */
+  const followUp = async (payload: EmbedChunksPayload, done: EmbedJobResult, log: Logger) => {
+    try {
+      const needs = await batchIdentities(pool, payload.batchId);
+      if (needs.identityId !== null && done.identityId !== null && needs.identityId !== done.identityId) {
+        const again = await embedJob(deps, payload);
+        if (again.finishedBatch) await decideBatchEvent(payload.batchId, log);
+      }
+      if (needs.reembedTo !== null) {
+        const both = await embedJob(deps, { ...payload, identityId: needs.reembedTo });
+        log.debug(
+          { identityId: needs.reembedTo, written: both.written },
+          'embedded for the re-embedding too',
+        );
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'could not embed the chunks for another identity; the driver will');
+    }
+  };
+
   // Set once a shutdown runs out of time and hands its jobs back.
   let handingBack = false;
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
@@ -154,6 +180,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       const reembedding = payload.identityId !== undefined;
       if (!reembedding && (result.finishedBatch || result.written === 0))
         await decideBatchEvent(payload.batchId, log);
+      if (!reembedding) await followUp(payload, result, log);
       return result;
     } catch (error) {
       const attempts = job.opts.attempts ?? EMBED_CHUNKS_JOB.attempts;

@@ -8,8 +8,10 @@ import { evalSearchCommand } from './commands/eval-search.js';
 import { fleetSimCommand } from './commands/fleet-sim.js';
 import { loadCommand } from './commands/load.js';
 import { migrateCommand } from './commands/migrate.js';
+import { modelsCommand } from './commands/models.js';
 import { planCommand } from './commands/plan.js';
 import { reconcileCommand } from './commands/reconcile.js';
+import { reembedCommand } from './commands/reembed.js';
 import { readEnv } from './env.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   fleetSimCommand,
   migrateCommand,
   reconcileCommand,
+  modelsCommand,
+  reembedCommand,
   planCommand,
 ];
 
@@ -56,6 +60,10 @@ Examples:
   embedq load --chunks 10000 --probes 20
   embedq eval-search --chunks 100000
   embedq plan --sla 60
+  embedq models
+  embedq reembed --to fp32 --namespace docs --keep 7d --wait
+  embedq reembed --status
+  embedq models prune --identity 1 --namespace docs
 
 Exit codes: 0 success, 1 failure, 2 bad usage.
 `;

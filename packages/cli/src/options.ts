@@ -6,9 +6,15 @@ export const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** What parseArgs gives for options without `multiple`: a string or a boolean per option, if given. */
+/** What parseArgs gives: a string or a boolean per option, if given; an array of them for `multiple`. */
 export type OptionValues<T extends Options> = {
-  [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof T]?: T[K] extends { multiple: true }
+    ? T[K]['type'] extends 'boolean'
+      ? boolean[]
+      : string[]
+    : T[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
 };
 
 export interface ParsedCommandArgs<T extends Options> {

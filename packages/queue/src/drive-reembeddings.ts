@@ -82,7 +82,7 @@ async function pass(
   report.running = running.length;
   for (const reembedding of running) {
     const counts = await countReembedding(pool, reembedding);
-    if (counts.done + counts.failed >= counts.total) {
+    if (counts.done + counts.failed + counts.waiting >= counts.total) {
       const outcome = await switchReembedding(pool, reembedding);
       if (outcome.switched) {
         report.switched.push(reembedding.namespace);
@@ -95,6 +95,7 @@ async function pass(
     }
     const ranges = await findReembedRanges(pool, {
       namespace: reembedding.namespace,
+      fromIdentityId: reembedding.fromIdentityId,
       toIdentityId: reembedding.toIdentityId,
       jobChunks: options.jobChunks,
       limit: options.maxRanges ?? 128,

@@ -43,6 +43,7 @@ export {
 export { type PendingWork, pendingWork } from './sql/pending-work.js';
 export { ping } from './sql/ping.js';
 export { type JobChunks, readJobChunks } from './sql/read-job-chunks.js';
+export { type BatchIdentities, batchIdentities } from './sql/reembeddings/batch-identities.js';
 export { changeReembedding, type ReembeddingAction } from './sql/reembeddings/change-reembedding.js';
 export { countReembedding, type ReembeddingCounts } from './sql/reembeddings/count-reembedding.js';
 export { findReembedRanges } from './sql/reembeddings/find-reembed-ranges.js';

@@ -5,6 +5,7 @@ import {
   planWorkers,
   type WorkerHeartbeat,
 } from '@embedq/queue';
+import type { Reembedding } from '@embedq/store';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, type FleetData } from './build-snapshot.js';
 
@@ -77,7 +78,33 @@ function data(overrides: Partial<FleetData>): FleetData {
     queues: [],
     failedLastHour: 0,
     recentFailures: [],
+    reembeddings: [],
+    reembeddingsError: null,
     bullBoardPath: '/admin/queues',
+    ...overrides,
+  };
+}
+
+function reembedding(namespace: string, overrides: Partial<Reembedding> = {}): Reembedding {
+  return {
+    id: 1,
+    namespace,
+    fromIdentityId: 1,
+    toIdentityId: 2,
+    from: 'all-MiniLM-L6-v2 int8 1a2b3c4d5e6f',
+    to: 'all-MiniLM-L6-v2 fp32 abcdefabcdef',
+    state: 'running',
+    keepSeconds: null,
+    createdAt: new Date(NOW - 600_000),
+    stateSince: new Date(NOW - 600_000),
+    switchedAt: null,
+    prunedAt: null,
+    totalChunks: 3_000,
+    doneChunks: 1_710,
+    failedChunks: 90,
+    countedAt: new Date(NOW - 4_000),
+    chunksPerSecond: 40.04,
+    etaSeconds: 30,
     ...overrides,
   };
 }
@@ -145,5 +172,54 @@ describe('buildSnapshot', () => {
       workersForTarget: 4,
       oldestWaitSeconds: 12.3,
     });
+  });
+
+  it('lists the open re-embeddings by namespace, then those finished within a day, latest first', () => {
+    const hours = (h: number) => new Date(NOW - h * 3_600_000);
+    const reembeddings = [
+      reembedding('zeta'),
+      reembedding('old', { state: 'switched', stateSince: hours(25), switchedAt: hours(25) }),
+      reembedding('earlier', { state: 'cancelled', stateSince: hours(5) }),
+      reembedding('alpha', { state: 'paused', stateSince: hours(30), etaSeconds: null }),
+      reembedding('later', { state: 'switched', stateSince: hours(1), doneChunks: 2_910 }),
+    ];
+    const s = buildSnapshot(data({ reembeddings }));
+    expect(s.reembeddings.map((r) => [r.namespace, r.state])).toEqual([
+      ['alpha', 'paused'],
+      ['zeta', 'running'],
+      ['later', 'switched'],
+      ['earlier', 'cancelled'],
+    ]);
+    expect(s.reembeddingsError).toBeNull();
+    expect(s.reembeddings[1]).toEqual({
+      namespace: 'zeta',
+      from: 'all-MiniLM-L6-v2 int8 1a2b3c4d5e6f',
+      to: 'all-MiniLM-L6-v2 fp32 abcdefabcdef',
+      state: 'running',
+      done: 1_710,
+      failed: 90,
+      total: 3_000,
+      percent: 57,
+      chunksPerSecond: 40,
+      etaSeconds: 30,
+      countedAt: NOW - 4_000,
+      stateSince: NOW - 600_000,
+    });
+    // The rate stored for a paused or finished one is from when it ran: not shown as current.
+    expect(s.reembeddings[0]).toMatchObject({ chunksPerSecond: null, etaSeconds: null });
+    expect(s.reembeddings[2]).toMatchObject({ percent: 97, chunksPerSecond: null, etaSeconds: null });
+  });
+
+  it('rounds the percentage down, counts an empty switched namespace as done, and carries a read error', () => {
+    const percent = (overrides: Partial<Reembedding>) =>
+      buildSnapshot(data({ reembeddings: [reembedding('ns', overrides)] })).reembeddings[0]?.percent;
+    expect(percent({ totalChunks: 10_000, doneChunks: 9_999 })).toBe(99.9);
+    expect(percent({ totalChunks: 3, doneChunks: 1 })).toBe(33.3);
+    expect(percent({ totalChunks: 0, doneChunks: 0, failedChunks: 0 })).toBe(0);
+    expect(percent({ totalChunks: 0, doneChunks: 0, failedChunks: 0, state: 'switched' })).toBe(100);
+
+    const failed = buildSnapshot(data({ reembeddingsError: 'relation "reembeddings" does not exist' }));
+    expect(failed.reembeddings).toEqual([]);
+    expect(failed.reembeddingsError).toBe('relation "reembeddings" does not exist');
   });
 });

@@ -7,6 +7,7 @@ import {
   type WorkerHeartbeat,
   type WorkerPlan,
 } from '@embedq/queue';
+import type { Reembedding } from '@embedq/store';
 import type {
   DashboardSnapshot,
   FailedJobView,
@@ -17,6 +18,7 @@ import type {
   WorkerSeries,
   WorkerView,
 } from './dashboard/snapshot.js';
+import { reembeddingViews } from './reembedding-views.js';
 
 /** The seed report's bar: a worker under 300 MB, on a 512 MB dyno. */
 export const RSS_TARGET_MB = 300;
@@ -41,6 +43,10 @@ export interface FleetData {
   readonly queues: readonly QueueView[];
   readonly failedLastHour: number;
   readonly recentFailures: readonly FailedJobView[];
+  /** As listReembeddings answers them; empty when they could not be read. */
+  readonly reembeddings: readonly Reembedding[];
+  /** Why they could not be read, if so. */
+  readonly reembeddingsError: string | null;
   readonly bullBoardPath: string;
 }
 
@@ -93,6 +99,8 @@ export function buildSnapshot(data: FleetData): DashboardSnapshot {
       recent: data.recentFailures,
     },
     queues: data.queues,
+    reembeddings: reembeddingViews(data.reembeddings, now),
+    reembeddingsError: data.reembeddingsError,
     links: { bullBoard: data.bullBoardPath },
   };
 }

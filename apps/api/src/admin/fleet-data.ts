@@ -2,6 +2,7 @@ import { type MetricsPublisher, QUEUE_KINDS, type QueueKind } from '@embedq/queu
 import type { FleetData } from './build-snapshot.js';
 import type { FailedJobView, QueueView } from './dashboard/snapshot.js';
 import { type FleetPlanSources, readFleetPlan } from './read-fleet-plan.js';
+import { readReembeddings } from './read-reembeddings.js';
 
 /** Job states shown per queue (Bull Board's tabs, minus the ones embedq never uses). */
 export const JOB_STATES = [
@@ -25,15 +26,16 @@ export interface FleetSources extends FleetPlanSources {
 /**
  * Reads the fleet's state for the dashboard: the metrics window from Redis, the live workers,
  * the backlog from Postgres (recorded into the window, so the backlog has a history), how many
- * workers the load needs, and each queue's job counts and recent failures.
+ * workers the load needs, each queue's job counts and recent failures, and the re-embeddings.
  */
 export async function readFleetData(sources: FleetSources, windowSeconds: number): Promise<FleetData> {
   const now = Date.now();
-  const [buckets, reading, queues, failures] = await Promise.all([
+  const [buckets, reading, queues, failures, reembeddings] = await Promise.all([
     sources.reader.buckets(now - windowSeconds * 1_000, now),
     readFleetPlan(sources, now),
     Promise.all(QUEUE_KINDS.map((kind) => queueView(sources, kind))),
     Promise.all(QUEUE_KINDS.map((kind) => recentFailures(sources, kind, now))),
+    readReembeddings(sources.db),
   ]);
   const { workers } = reading;
   const pendingChunks = reading.pending.chunks;
@@ -57,6 +59,8 @@ export async function readFleetData(sources: FleetSources, windowSeconds: number
       .flatMap((f) => f.recent)
       .sort((a, b) => b.failedAt - a.failedAt)
       .slice(0, RECENT_FAILURES),
+    reembeddings: reembeddings.list,
+    reembeddingsError: reembeddings.error,
     bullBoardPath: sources.bullBoardPath,
   };
 }

@@ -8,6 +8,8 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { JOB_STATES } from './fleet-data.js';
 import { FleetHistogram } from './fleet-histogram.js';
 import { type FleetPlanSources, readFleetPlan } from './read-fleet-plan.js';
+import { readReembeddings } from './read-reembeddings.js';
+import { createReembeddingGauges } from './reembedding-gauges.js';
 
 export interface PrometheusSources extends FleetPlanSources {
   /** Records the backlog each scrape reads, so its history has points while nobody looks at the dashboard. */
@@ -22,8 +24,9 @@ export interface PrometheusMetrics {
 
 /**
  * The registry behind GET /metrics: this API process's own figures (memory, event-loop lag,
- * CPU: prom-client's defaults), the queues' depth, and the fleet's counters and histograms as
- * the workers published them to Redis, so one scrape of any API process covers every worker.
+ * CPU: prom-client's defaults), the queues' depth, the fleet's counters and histograms as the
+ * workers published them to Redis, so one scrape of any API process covers every worker, and the
+ * open re-embeddings' progress from Postgres.
  * A registry per app, so several apps in one process (tests) do not collide.
  */
 export function createPrometheusMetrics(sources: PrometheusSources): PrometheusMetrics {
@@ -101,6 +104,8 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
     registry,
   });
 
+  const reembeddings = createReembeddingGauges(registry);
+
   // Counters mirror totals kept in Redis: each scrape sets them to what it read.
   const setCounter = (metric: Counter, value: number) => {
     metric.reset();
@@ -108,10 +113,11 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
   };
 
   const refresh = async () => {
-    const [totals, reading, counts] = await Promise.all([
+    const [totals, reading, counts, reembedding] = await Promise.all([
       sources.reader.totals(),
       readFleetPlan(sources),
       Promise.all(QUEUE_KINDS.map((kind) => sources.queues[kind].getJobCounts(...JOB_STATES))),
+      readReembeddings(sources.db),
     ]);
     const { workers, plan } = reading;
     queueJobs.reset();
@@ -148,6 +154,8 @@ export function createPrometheusMetrics(sources: PrometheusSources): PrometheusM
     latency.setCounts(totals.latency, totals.latencySumMs / 1_000);
     queueWait.setCounts(totals.queueWait, totals.queueWaitSumMs / 1_000);
     batchDuration.setCounts(totals.batchDuration, totals.inferenceMs / 1_000);
+    // Unreadable, they have no series (not stale ones) and the rest of the scrape stands.
+    reembeddings.set(reembedding.list);
   };
 
   return {

@@ -1,5 +1,6 @@
 import { formatClock, formatDuration, formatNumber } from './format.js';
 import { escapeHtml } from './html.js';
+import { reembeddingsSection } from './render-reembeddings.js';
 import type { DashboardSnapshot, Quantiles } from './snapshot.js';
 import { type ChartSeries, lineChart } from './svg-chart.js';
 
@@ -34,6 +35,7 @@ export function renderDashboard(s: DashboardSnapshot): string {
     panel('Worker throughput', 'chunks/s per worker', workerRateChart(s)),
     '</section>',
     workersTable(s),
+    reembeddingsSection(s),
     failuresSection(s),
     queuesTable(s),
   ].join('');

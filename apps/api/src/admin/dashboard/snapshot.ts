@@ -92,6 +92,31 @@ export interface PlanView {
   readonly oldestWaitSeconds: number;
 }
 
+export type ReembeddingViewState = 'running' | 'paused' | 'switched' | 'cancelled';
+
+/** A namespace being re-embedded by another model identity, as the driver last counted it. */
+export interface ReembeddingView {
+  readonly namespace: string;
+  /** `model precision sha256-prefix` of the identity search uses now, and of the new one. */
+  readonly from: string;
+  readonly to: string;
+  readonly state: ReembeddingViewState;
+  /** Chunks of the namespace with a vector of the new identity, with a failure of it, and in all. */
+  readonly done: number;
+  readonly failed: number;
+  readonly total: number;
+  /** done / total in percent, one decimal, rounded down: 100 only once every chunk has its vector. */
+  readonly percent: number;
+  /** Smoothed over the driver's counts; null unless running and counted twice. */
+  readonly chunksPerSecond: number | null;
+  /** Seconds left at that rate; null when unknown or not running. */
+  readonly etaSeconds: number | null;
+  /** Epoch ms of the driver's last count; null before the first. */
+  readonly countedAt: number | null;
+  /** Epoch ms it entered its state (paused, switched, cancelled at). */
+  readonly stateSince: number;
+}
+
 export interface DashboardSnapshot {
   /** Epoch ms. */
   readonly generatedAt: number;
@@ -137,5 +162,9 @@ export interface DashboardSnapshot {
     readonly recent: readonly FailedJobView[];
   };
   readonly queues: readonly QueueView[];
+  /** Open re-embeddings, then those finished in the last day; empty when none (or unreadable). */
+  readonly reembeddings: readonly ReembeddingView[];
+  /** Why the re-embeddings could not be read, when they could not; the rest of the page stands. */
+  readonly reembeddingsError: string | null;
   readonly links: { readonly bullBoard: string };
 }

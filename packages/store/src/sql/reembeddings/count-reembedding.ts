@@ -6,6 +6,11 @@ export interface ReembeddingCounts {
   readonly done: number;
   /** Chunks whose embedding with the new identity failed for good. */
   readonly failed: number;
+  /**
+   * Chunks with no row of either identity: accepted meanwhile, their ingest job (which embeds
+   * them with both graphs) still running. They do not hold the switch-over back.
+   */
+  readonly waiting: number;
 }
 
 /**
@@ -15,13 +20,20 @@ export interface ReembeddingCounts {
  */
 export async function countReembedding(
   db: Queryable,
-  reembedding: { readonly id: number; readonly namespace: string; readonly toIdentityId: number },
+  reembedding: {
+    readonly id: number;
+    readonly namespace: string;
+    readonly fromIdentityId: number;
+    readonly toIdentityId: number;
+  },
 ): Promise<ReembeddingCounts> {
-  const result = await db.query<{ total: number; done: number; failed: number }>(
+  const result = await db.query<{ total: number; done: number; failed: number; waiting: number }>(
     `WITH counted AS (
        SELECT count(*)::integer AS total,
               count(*) FILTER (WHERE t.vector)::integer AS done,
-              count(*) FILTER (WHERE NOT t.vector)::integer AS failed
+              count(*) FILTER (WHERE NOT t.vector)::integer AS failed,
+              count(*) FILTER (WHERE t.vector IS NULL AND NOT EXISTS (
+                SELECT 1 FROM embeddings s WHERE s.chunk_id = c.id AND s.identity_id = $4))::integer AS waiting
          FROM chunks c
          LEFT JOIN LATERAL (SELECT e.embedding IS NOT NULL AS vector FROM embeddings e
                              WHERE e.chunk_id = c.id AND e.identity_id = $3 OFFSET 0) t ON true
@@ -41,8 +53,13 @@ export async function countReembedding(
         WHERE r.id = $1 AND r.state = 'running'
      )
      SELECT * FROM counted`,
-    [reembedding.id, reembedding.namespace, reembedding.toIdentityId],
+    [reembedding.id, reembedding.namespace, reembedding.toIdentityId, reembedding.fromIdentityId],
   );
   const row = result.rows[0];
-  return { total: row?.total ?? 0, done: row?.done ?? 0, failed: row?.failed ?? 0 };
+  return {
+    total: row?.total ?? 0,
+    done: row?.done ?? 0,
+    failed: row?.failed ?? 0,
+    waiting: row?.waiting ?? 0,
+  };
 }
