@@ -26,6 +26,14 @@ export interface EmbedJobDeps {
   readonly workerId: string;
   /** `high` for interactive jobs: their inference batches go before waiting bulk ones. */
   readonly priority?: 'high' | 'normal';
+  /**
+   * Runs each slice of a re-embedding job's texts (at most `reembedSliceTexts`): the worker
+   * starts one only while no ingest job is embedding, one at a time, so a re-embedding uses the
+   * CPU only when ingest does not.
+   */
+  readonly reembedSlice?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Texts per slice; default 64 (one inference batch). */
+  readonly reembedSliceTexts?: number;
   /** How long to wait for a batch whose request is still committing; default 2 s. */
   readonly batchVisibleTimeoutMs?: number;
 }
@@ -102,8 +110,17 @@ export async function embedJob(deps: EmbedJobDeps, payload: EmbedChunksPayload):
     const fresh = chunks.filter((c) => !c.reusable);
     started = performance.now();
     const { texts, slotOf } = distinctTexts(fresh);
-    const embed = (embedder: Embedder) =>
-      embedder.embed(texts, { priority: deps.priority ?? 'normal', onBatch });
+    const embed = async (embedder: Embedder) => {
+      const options = { priority: deps.priority ?? 'normal', onBatch } as const;
+      const slice = payload.identityId === undefined ? undefined : deps.reembedSlice;
+      if (slice === undefined) return embedder.embed(texts, options);
+      const size = deps.reembedSliceTexts ?? 64;
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += size) {
+        out.push(...(await slice(() => embedder.embed(texts.slice(i, i + size), options))));
+      }
+      return out;
+    };
     const vectors =
       texts.length === 0
         ? []

@@ -32,6 +32,7 @@ import { type Job, UnrecoverableError, WaitingError, type Worker } from 'bullmq'
 import type { Logger } from 'pino';
 import { deliverWebhook } from './deliver-webhook.js';
 import { type EmbedJobResult, embedJob } from './embed-job.js';
+import { IdleGate } from './idle-gate.js';
 import { startReconcileSchedule } from './reconcile-schedule.js';
 import { startReembedSchedule } from './reembed-schedule.js';
 import { startWorkerMetrics } from './worker-metrics.js';
@@ -63,6 +64,7 @@ export interface WorkerRuntime {
 export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
   const embedder = options.embedder ?? (await createOwnEmbedder(config, logger));
+  const { sessions } = sizeInference(config.embedding, readCpuBudget());
   // Another precision's graph, for a re-embedding to it or a namespace switched to it: loaded on
   // the first job that needs it, released a minute after the last.
   const graphs = new GraphSet({
@@ -149,6 +151,9 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     }
   };
 
+  // Ingest jobs embedding now; re-embedding jobs wait for none between their slices.
+  const ingest = new IdleGate();
+
   // Set once a shutdown runs out of time and hands its jobs back.
   let handingBack = false;
   const runJob = async (kind: QueueKind, payload: EmbedChunksPayload, job: Job): Promise<EmbedJobResult> => {
@@ -164,10 +169,17 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     });
     metrics.jobStarted();
     try {
-      const result = await embedJob(
-        { ...deps, priority: kind === 'interactive' ? 'high' : 'normal' },
-        payload,
-      );
+      const reembedding = payload.identityId !== undefined;
+      const jobDeps = {
+        ...deps,
+        priority: kind === 'interactive' ? ('high' as const) : ('normal' as const),
+        reembedSlice: <T>(work: () => Promise<T>) => ingest.yieldingTurn(work),
+        // One inference batch per session: the slice keeps every session busy and no longer.
+        reembedSliceTexts: 64 * sessions,
+      };
+      const result = reembedding
+        ? await embedJob(jobDeps, payload)
+        : await ingest.during(() => embedJob(jobDeps, payload));
       log.info(
         { range: [payload.from, payload.to], identityId: payload.identityId, ...roundTimes(result) },
         'job done',
@@ -177,7 +189,6 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
       // to write (a batch whose vectors were all carried over, a job run twice) looks; the
       // reconciler's sweep covers a job that died between its write and this. A re-embedding's
       // job leaves the batch's counts alone.
-      const reembedding = payload.identityId !== undefined;
       if (!reembedding && (result.finishedBatch || result.written === 0))
         await decideBatchEvent(payload.batchId, log);
       if (!reembedding) await followUp(payload, result, log);
