@@ -291,4 +291,49 @@ describe.skipIf(services === undefined)('re-embedding a namespace with another g
     );
     expect(batches.rows).toEqual([{ n: 1 + batchIds.length }]);
   });
+
+  it('keeps reuse, replace and delete correct per identity', async () => {
+    const texts = chunks('reuse', 6);
+    await post('reuse', 'doc', texts);
+    expect((await api('POST', '/admin/reembeddings', { to: 'fp32', namespaces: ['reuse'] })).status).toBe(
+      202,
+    );
+    await waitFor('the switch-over', async () =>
+      (await reembedding('reuse')).state === 'switched' ? true : undefined,
+    );
+    const rows = (documentId: string) =>
+      db()
+        .query<{ precision: string; vectors: number; reused: number }>(
+          `SELECT m.precision, count(*)::integer AS vectors, count(*) FILTER (WHERE e.reused)::integer AS reused
+             FROM chunks c JOIN embeddings e ON e.chunk_id = c.id JOIN model_identities m ON m.id = e.identity_id
+            WHERE c.namespace = 'reuse' AND c.document_id = $1 GROUP BY m.precision ORDER BY m.precision`,
+          [documentId],
+        )
+        .then((r) => r.rows);
+    expect(await rows('doc')).toEqual([
+      { precision: 'fp32', vectors: 6, reused: 0 },
+      { precision: 'int8', vectors: 6, reused: 0 },
+    ]);
+
+    // Re-posted with one chunk changed: the five unchanged carry both identities' vectors over;
+    // the changed one is embedded by the active identity (fp32) only.
+    const edited = texts.map((c, i) => (i === 0 ? { text: 'An entirely new first observation.' } : c));
+    const replaced = await post('reuse', 'doc', edited);
+    expect(replaced).toMatchObject({ embedded: 6, reused: 5 });
+    expect(await rows('doc')).toEqual([
+      { precision: 'fp32', vectors: 6, reused: 5 },
+      { precision: 'int8', vectors: 5, reused: 5 },
+    ]);
+
+    // A text the namespace already has a vector for is copied, within the active identity.
+    const copy = await post('reuse', 'other', [texts[3]!]);
+    expect(copy).toMatchObject({ embedded: 1, reused: 1 });
+    expect(await rows('other')).toEqual([{ precision: 'fp32', vectors: 1, reused: 1 }]);
+
+    // Deleting the document deletes its vectors of every identity.
+    const deleted = await call(fixture.pipeline.baseUrl, 'DELETE', '/v1/documents/doc?namespace=reuse');
+    expect(deleted.status).toBe(200);
+    expect(await rows('doc')).toEqual([]);
+    expect(await rows('other')).toHaveLength(1);
+  });
 });
