@@ -4,7 +4,8 @@
 // second run, measures search and ingest latency before the re-embedding (BEFORE_S seconds),
 // during it, and after the switch-over (AFTER_S seconds); checks that no search fails or returns
 // fewer than k results; reports the re-embedding's rate and the worker's peak RSS (VmHWM of
-// WORKER_PID). The namespace must already hold the chunks (embedq load --keep).
+// WORKER_PID; the API's too with API_PID). The namespace must already hold the chunks (embedq
+// load --keep).
 // Usage: EMBEDQ_API_URL=... EMBEDQ_API_KEY=... EMBEDQ_ADMIN_KEY=... WORKER_PID=...
 //        node scripts/measure-reembedding.mjs NAMESPACE [BEFORE_S] [AFTER_S]
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const api = process.env.EMBEDQ_API_URL ?? 'http://127.0.0.1:3000';
 const key = process.env.EMBEDQ_API_KEY ?? 'local-dev-key';
 const adminKey = process.env.EMBEDQ_ADMIN_KEY;
 const workerPid = process.env.WORKER_PID;
+const apiPid = process.env.API_PID;
 const K = 10;
 
 async function request(method, path, body, bearer = key) {
@@ -33,9 +35,9 @@ async function request(method, path, body, bearer = key) {
   return { status: response.status, body: answer };
 }
 
-function procStatus(field) {
-  if (workerPid === undefined) return null;
-  const line = readFileSync(`/proc/${workerPid}/status`, 'utf8')
+function procStatus(field, pid) {
+  if (pid === undefined) return null;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${field}:`));
   return line === undefined ? null : Number(line.split(/\s+/)[1]) / 1024;
@@ -102,12 +104,13 @@ const summary = (values) => ({
 const loops = [searchLoop(), ingestLoop()];
 let rssPeak = 0;
 const rssTimer = setInterval(() => {
-  rssPeak = Math.max(rssPeak, procStatus('VmRSS') ?? 0);
+  rssPeak = Math.max(rssPeak, procStatus('VmRSS', workerPid) ?? 0);
 }, 250);
 
 process.stderr.write(`[reembed] before: ${BEFORE_S} s of load\n`);
 await sleep(BEFORE_S * 1_000);
-const rssBefore = procStatus('VmHWM');
+const rssBefore = procStatus('VmHWM', workerPid);
+const apiBefore = procStatus('VmHWM', apiPid);
 phase = 'during';
 const started = await request(
   'POST',
@@ -123,7 +126,7 @@ for (;;) {
   last = (await request('GET', `/admin/reembeddings?namespace=${namespace}`, undefined, adminKey)).body
     .reembeddings[0];
   process.stderr.write(
-    `[reembed] ${last.state} ${last.doneChunks}/${last.totalChunks} ${last.chunksPerSecond?.toFixed(1)} chunks/s, ETA ${last.etaSeconds} s, worker RSS ${procStatus('VmRSS')?.toFixed(0)} MB\n`,
+    `[reembed] ${last.state} ${last.doneChunks}/${last.totalChunks} ${last.chunksPerSecond?.toFixed(1)} chunks/s, ETA ${last.etaSeconds} s, worker RSS ${procStatus('VmRSS', workerPid)?.toFixed(0)} MB\n`,
   );
   if (last.state === 'switched') break;
 }
@@ -149,8 +152,10 @@ const result = {
   ingest: { before: summary(ingests.before), during: summary(ingests.during), after: summary(ingests.after) },
   workerPeakRssMb: {
     beforeReembedding: rssBefore,
-    overall: procStatus('VmHWM'),
+    overall: procStatus('VmHWM', workerPid),
     sampledMax: Math.round(rssPeak),
   },
+  // After the switch the API embeds the namespace's queries with fp32: that graph is loaded there too.
+  apiPeakRssMb: { beforeReembedding: apiBefore, overall: procStatus('VmHWM', apiPid) },
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -11,7 +11,8 @@ export ADMIN_API_KEY=reembed-admin-key-0001 EMBEDQ_ADMIN_KEY=reembed-admin-key-0
 source scripts/lib/start-measured-system.sh
 start_measured_system reembed
 WORKER_PID=$(pgrep -P "$START" -f apps/worker/dist/main.js)
-export WORKER_PID
+API_PID=$(pgrep -P "$START" -f apps/api/dist/main.js)
+export WORKER_PID API_PID
 node packages/cli/dist/bin.js load --chunks "$CHUNKS" --keep --namespace corpus --api "$EMBEDQ_API_URL" 2>/dev/null |
   grep 'end to end' || true
 "${PSQL[@]}" -d "$DB" -c 'VACUUM ANALYZE'

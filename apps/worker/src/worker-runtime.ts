@@ -64,13 +64,12 @@ export interface WorkerRuntime {
 export async function startWorker(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
   const embedder = options.embedder ?? (await createOwnEmbedder(config, logger));
-  const { sessions } = sizeInference(config.embedding, readCpuBudget());
   // Another precision's graph, for a re-embedding to it or a namespace switched to it: loaded on
   // the first job that needs it, released a minute after the last.
   const graphs = new GraphSet({
     primary: embedder,
     open: (precision) =>
-      createOwnEmbedder({ ...config, embedding: { ...config.embedding, precision } }, logger),
+      createOwnEmbedder({ ...config, embedding: extraGraphSizing(config, precision) }, logger),
     idleMs: config.extraGraphIdleMs,
     onChange: (event) => logger.info(event, `graph ${event.action}`),
   });
@@ -174,8 +173,8 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
         ...deps,
         priority: kind === 'interactive' ? ('high' as const) : ('normal' as const),
         reembedSlice: <T>(work: () => Promise<T>) => ingest.yieldingTurn(work),
-        // One inference batch per session: the slice keeps every session busy and no longer.
-        reembedSliceTexts: 64 * sessions,
+        // One inference batch: the extra graph's one session busy, and no longer.
+        reembedSliceTexts: 64,
       };
       const result = reembedding
         ? await embedJob(jobDeps, payload)
@@ -335,6 +334,17 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     return closing;
   };
   return { workerId: config.workerId, close };
+}
+
+/**
+ * Another precision's graph runs in one session with every thread: measured with fp32 on 2 vCPUs
+ * (2026-12-07, 5k seed chunks), 2 sessions x 1 thread made 188.6 chunks/s at 298 MB, 1 x 2
+ * made 155.8 at 204 MB. Beside the resident graph, the 94 MB decide it: with two sessions a
+ * worker re-embedding to fp32 peaked at 417-480 MB, too near a 512 MB dyno.
+ */
+function extraGraphSizing(config: Pick<WorkerConfig, 'embedding'>, precision: Precision) {
+  const own = sizeInference(config.embedding, readCpuBudget());
+  return { precision, sessions: 1, threads: own.sessions * own.threads };
 }
 
 /**
