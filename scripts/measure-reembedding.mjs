@@ -48,6 +48,7 @@ let phase = 'before';
 const searches = { before: [], during: [], after: [] };
 const ingests = { before: [], during: [], after: [] };
 let searchFailures = 0;
+let rateLimited = 0;
 let shortResults = 0;
 let stop = false;
 
@@ -62,11 +63,16 @@ async function searchLoop() {
       body: { error: String(e) },
     }));
     const ms = performance.now() - started;
-    if (answer.status !== 200) {
+    if (answer.status === 429) {
+      // The API key's rate limit (the script's own polling counts too), not the re-embedding.
+      rateLimited++;
+    } else if (answer.status !== 200) {
       searchFailures++;
       process.stderr.write(`search failed: ${answer.status} ${JSON.stringify(answer.body)}\n`);
-    } else if (answer.body.results.length < K) shortResults++;
-    searches[at].push(ms);
+    } else {
+      if (answer.body.results.length < K) shortResults++;
+      searches[at].push(ms);
+    }
     await sleep(Math.max(0, 100 - ms)); // 10 per second
   }
 }
@@ -143,6 +149,7 @@ const result = {
   reembedChunksPerSecond: Math.round((last.totalChunks / duringSeconds) * 10) / 10,
   wallSeconds: Math.round((Date.now() - t0) / 100) / 10,
   searchFailures,
+  rateLimited,
   shortResults,
   search: {
     before: summary(searches.before),
