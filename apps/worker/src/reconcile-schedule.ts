@@ -2,11 +2,9 @@ import type { ReconcileConfig } from '@embedq/config';
 import { type JobProducer, reconcileOnce, reconcileWebhooks, type WebhookQueue } from '@embedq/queue';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { type Schedule, startJitteredSchedule } from './jittered-schedule.js';
 
-export interface ReconcileSchedule {
-  /** Stops the timer and waits for a running pass. */
-  stop(): Promise<void>;
-}
+export type ReconcileSchedule = Schedule;
 
 /**
  * Runs a reconcile pass every `intervalMs` (with jitter, so a fleet started together does not
@@ -20,22 +18,6 @@ export function startReconcileSchedule(
   config: ReconcileConfig,
   logger: Logger,
 ): ReconcileSchedule {
-  if (config.intervalMs === 0) return { stop: async () => undefined };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const schedule = () => {
-    if (stopped) return;
-    const delay = config.intervalMs * (0.8 + 0.4 * Math.random());
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = undefined;
-        schedule();
-      });
-    }, delay);
-    timer.unref();
-  };
   const pass = async () => {
     try {
       const report = await reconcileOnce(pool, producer, {
@@ -56,12 +38,5 @@ export function startReconcileSchedule(
       logger.warn({ err: error }, 'reconcile pass failed; will try again');
     }
   };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startJitteredSchedule(config.intervalMs, pass);
 }

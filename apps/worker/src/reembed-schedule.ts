@@ -2,11 +2,9 @@ import type { ReembedConfig } from '@embedq/config';
 import { driveReembeddings, type JobProducer, type WebhookQueue } from '@embedq/queue';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { type Schedule, startJitteredSchedule } from './jittered-schedule.js';
 
-export interface ReembedSchedule {
-  /** Stops the timer and waits for a running pass. */
-  stop(): Promise<void>;
-}
+export type ReembedSchedule = Schedule;
 
 /**
  * Runs the re-embedding driver every `intervalMs` (with jitter; one pass at a time across the
@@ -20,23 +18,6 @@ export function startReembedSchedule(
   config: ReembedConfig,
   logger: Logger,
 ): ReembedSchedule {
-  if (config.intervalMs === 0) return { stop: async () => undefined };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(
-      () => {
-        running = pass().finally(() => {
-          running = undefined;
-          schedule();
-        });
-      },
-      config.intervalMs * (0.8 + 0.4 * Math.random()),
-    );
-    timer.unref();
-  };
   const pass = async () => {
     try {
       const report = await driveReembeddings(pool, producer, webhooks, { jobChunks: config.jobChunks });
@@ -47,12 +28,5 @@ export function startReembedSchedule(
       logger.warn({ err: error }, 're-embedding pass failed; will try again');
     }
   };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startJitteredSchedule(config.intervalMs, pass);
 }
