@@ -630,6 +630,49 @@ describe.skipIf(services === undefined)('/openapi.json declares every answer exa
     exercised.add('DELETE /v1/webhooks/{id} 204');
   });
 
+  it('model versions (admin): identities, a re-embedding started, followed, paused, resumed, cancelled; a prune', async () => {
+    const admin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+    const posted = await call(api.baseUrl, 'POST', '/v1/batches', {
+      namespace: 'versions',
+      documentId: 'd',
+      chunks: [{ text: 'Diatoms fix a fifth of the planet’s carbon.' }],
+    });
+    await completed(posted.body.batchId);
+    const models = await exchange(api, 'GET', '/admin/models', undefined, admin);
+    expect(models.body.identities.length).toBeGreaterThan(0);
+    const started = await exchange(
+      api,
+      'POST',
+      '/admin/reembeddings',
+      { to: 'fp32', namespaces: ['versions'] },
+      admin,
+    );
+    expect(started.status).toBe(202);
+    expect(started.body.reembeddings[0]).toMatchObject({
+      namespace: 'versions',
+      state: 'running',
+      keepSeconds: null,
+    });
+    expect(
+      (await exchange(api, 'POST', '/admin/reembeddings/versions/pause', undefined, admin)).body.reembedding
+        .state,
+    ).toBe('paused');
+    expect(
+      (await exchange(api, 'GET', '/admin/reembeddings?namespace=versions', undefined, admin)).body
+        .reembeddings,
+    ).toHaveLength(1);
+    expect(
+      (await exchange(api, 'POST', '/admin/reembeddings/versions/resume', undefined, admin)).body.reembedding
+        .state,
+    ).toBe('running');
+    expect(
+      (await exchange(api, 'POST', '/admin/reembeddings/versions/cancel', undefined, admin)).body.reembedding
+        .state,
+    ).toBe('cancelled');
+    const pruned = await exchange(api, 'POST', '/admin/models/fp32/prune', { namespace: 'versions' }, admin);
+    expect(pruned.body).toMatchObject({ namespaces: expect.any(Array), deleted: expect.any(Number) });
+  });
+
   it('POST /v1/embeddings: floats and base64, with truncated_inputs', async () => {
     const inputs = ['a short query', LONG_TEXT];
     const floats = await exchange(api, 'POST', '/v1/embeddings', {
