@@ -1,28 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { EXIT_OK, EXIT_USAGE, main } from '../main.js';
+import { EXIT_OK, EXIT_USAGE } from '../main.js';
+import { NO_DATABASE, runMain } from '../test-support/run-main.js';
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const code = await main(argv, {
-    // A database that does not exist: a usage error must come before any connection.
-    env: {
-      modelDir: undefined,
-      userCwd: '/tmp',
-      debug: false,
-      vars: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-    },
-    stdin: Object.assign(new PassThrough(), { isTTY: true }),
-    stdout,
-    stderr,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+// A database that does not exist: a usage error must come before any connection.
+const cli = (argv: string[]) => runMain(argv, NO_DATABASE);
 
 describe('embedq models arguments', () => {
   it('explains itself and is listed', async () => {

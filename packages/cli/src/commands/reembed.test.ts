@@ -1,26 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { EXIT_OK, EXIT_USAGE, main } from '../main.js';
+import { EXIT_OK, EXIT_USAGE } from '../main.js';
+import { NO_DATABASE, runMain } from '../test-support/run-main.js';
 import { parseReembedArgs } from './reembed.js';
 
-/** A database that does not exist: a usage error must come before any connection. */
-const NOWHERE = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
-
-async function cli(argv: string[], vars: Record<string, string> = NOWHERE) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const code = await main(argv, {
-    env: { modelDir: undefined, userCwd: '/tmp', debug: false, vars },
-    stdin: Object.assign(new PassThrough(), { isTTY: true }),
-    stdout,
-    stderr,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (argv: string[], vars: Record<string, string> = NO_DATABASE) => runMain(argv, vars);
 
 describe('embedq reembed arguments', () => {
   it('explains itself and is listed', async () => {
