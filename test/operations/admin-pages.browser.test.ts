@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminGet } from '../support/admin-fetch.js';
 import { call, type Pipeline, startPipeline, TEST_ADMIN_KEY, TEST_API_KEY } from '../support/pipeline.js';
+import { insertReembeddingRows } from '../support/reembedding-rows.js';
 import { servicesOrSkip } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -231,20 +232,7 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
 
   it('lists the re-embeddings with their progress: an open one and one switched lately', async () => {
     const { pool } = pipeline.db;
-    const identities = await pool.query<{ id: number }>(
-      `INSERT INTO model_identities (model, precision, graph_sha256)
-       VALUES ('dashboard-old', 'int8', repeat('a', 64)), ('dashboard-new', 'fp32', repeat('b', 64))
-       RETURNING id`,
-    );
-    const [from, to] = identities.rows.map((row) => row.id);
-    // Paused and switched: the workers' driver leaves both as they are, so the page shows these counts.
-    await pool.query(
-      `INSERT INTO reembeddings (namespace, from_identity_id, to_identity_id, state, total_chunks,
-                                 done_chunks, failed_chunks, counted_at, chunks_per_second, switched_at)
-       VALUES ('reembed-paused', $1, $2, 'paused', 1000, 400, 25, clock_timestamp(), 35, NULL),
-              ('reembed-switched', $2, $1, 'switched', 500, 500, 0, clock_timestamp(), NULL, clock_timestamp())`,
-      [from, to],
-    );
+    await insertReembeddingRows(pool, 'dashboard', ['a', 'b']);
 
     const page = await adminPage();
     await page.goto(`${pipeline.baseUrl}/admin/dashboard?window=120`);
@@ -255,13 +243,13 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
       await section
         .locator('tbody tr')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-reembedding'))),
-    ).toEqual(['reembed-paused', 'reembed-switched']);
+    ).toEqual(['dashboard-paused', 'dashboard-switched']);
 
-    const paused = section.locator('[data-reembedding="reembed-paused"]');
+    const paused = section.locator('[data-reembedding="dashboard-paused"]');
     expect(await paused.getAttribute('data-state')).toBe('paused');
     const cells = await paused.locator('td').allTextContents();
     expect(cells.slice(0, 2)).toEqual([
-      'reembed-paused',
+      'dashboard-paused',
       'dashboard-old int8 aaaaaaaaaaaa → dashboard-new fp32 bbbbbbbbbbbb',
     ]);
     expect(cells[2]).toMatch(/^paused since \d\d:\d\d$/);
@@ -277,7 +265,7 @@ describe.skipIf(services === undefined)('/admin/dashboard and /admin/queues in c
       );
     expect(widths).toEqual([80, 5]);
 
-    const switched = section.locator('[data-reembedding="reembed-switched"]');
+    const switched = section.locator('[data-reembedding="dashboard-switched"]');
     expect(await switched.getAttribute('data-state')).toBe('switched');
     expect(await switched.locator('td').nth(2).textContent()).toMatch(/^switched at \d\d:\d\d$/);
     await screenshot(page, 'dashboard-reembeddings.png');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminGet } from '../support/admin-fetch.js';
 import { call, type Pipeline, startPipeline, TEST_API_KEY } from '../support/pipeline.js';
 import { type MetricFamily, parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
+import { insertReembeddingRows } from '../support/reembedding-rows.js';
 import { servicesOrSkip } from '../support/services.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -94,20 +95,7 @@ describe.skipIf(services === undefined)('GET /metrics', () => {
 
   it('gives each open re-embedding its chunks, rate and ETA, and a finished one none', async () => {
     const { pool } = pipeline.db;
-    const identities = await pool.query<{ id: number }>(
-      `INSERT INTO model_identities (model, precision, graph_sha256)
-       VALUES ('metrics-old', 'int8', repeat('c', 64)), ('metrics-new', 'fp32', repeat('d', 64))
-       RETURNING id`,
-    );
-    const [from, to] = identities.rows.map((row) => row.id);
-    // Paused and switched: the worker's driver leaves both as they are.
-    await pool.query(
-      `INSERT INTO reembeddings (namespace, from_identity_id, to_identity_id, state, total_chunks,
-                                 done_chunks, failed_chunks, counted_at, chunks_per_second, switched_at)
-       VALUES ('metrics-paused', $1, $2, 'paused', 1000, 400, 25, clock_timestamp(), 35, NULL),
-              ('metrics-switched', $2, $1, 'switched', 500, 500, 0, clock_timestamp(), NULL, clock_timestamp())`,
-      [from, to],
-    );
+    await insertReembeddingRows(pool, 'metrics', ['c', 'd']);
     const families = await scrape();
     const series = { namespace: 'metrics-paused', to: 'metrics-new fp32 dddddddddddd' };
     expect(families.get('embedq_reembedding_chunks')?.type).toBe('gauge');
