@@ -1,23 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { EXIT_OK, EXIT_USAGE, main } from './main.js';
+import { EXIT_OK, EXIT_USAGE } from './main.js';
+import { runMain } from './test-support/run-main.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const stdin = Object.assign(new PassThrough(), { isTTY: true });
-  const code = await main(argv, {
-    env: { modelDir: undefined, userCwd: '/tmp', debug: false, vars: {} },
-    stdin,
-    stdout,
-    stderr,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]) => runMain(argv);
 
 describe('main', () => {
   it('prints the help to stdout for --help and exits 0', async () => {
