@@ -2,16 +2,15 @@ import {
   countReembedding,
   decideFinishedBatches,
   findReembedRanges,
-  markChunksFailed,
   pruneExpiredKeeps,
   selectReembeddings,
   switchReembedding,
   withClient,
 } from '@embedq/store';
 import type pg from 'pg';
+import { ensureRangeJob } from './ensure-range-job.js';
 import { forEachLimit } from './for-each-limit.js';
 import type { EmbedChunksPayload } from './interfaces.js';
-import { embedChunksJobId } from './job-catalog.js';
 import type { JobProducer } from './job-producer.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
@@ -107,21 +106,10 @@ async function pass(
         to: range.to,
         identityId: reembedding.toIdentityId,
       };
-      const status = await producer.inspect('bulk', embedChunksJobId(payload));
-      if (status.state === 'live') {
-        report.live++;
-      } else if (status.state === 'failed') {
-        report.markedFailed++;
-        await markChunksFailed(
-          pool,
-          payload,
-          `job failed for good: ${status.reason}`,
-          reembedding.toIdentityId,
-        );
-      } else {
-        report.enqueued++;
-        await producer.requeue(payload, 'bulk');
-      }
+      const job = await ensureRangeJob(pool, producer, payload, 'bulk');
+      if (job === 'live') report.live++;
+      else if (job === 'markedFailed') report.markedFailed++;
+      else report.enqueued++;
     });
   }
   report.prunedRows = await pruneExpiredKeeps(pool);

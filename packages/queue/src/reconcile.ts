@@ -1,8 +1,8 @@
-import { findPendingRanges, markChunksFailed, type PendingRange, withClient } from '@embedq/store';
+import { findPendingRanges, type PendingRange, withClient } from '@embedq/store';
 import type pg from 'pg';
+import { ensureRangeJob } from './ensure-range-job.js';
 import { forEachLimit } from './for-each-limit.js';
 import type { QueueKind } from './interfaces.js';
-import { embedChunksJobId } from './job-catalog.js';
 import type { JobProducer } from './job-producer.js';
 
 export interface ReconcileOptions {
@@ -67,21 +67,18 @@ export async function reconcileOnce(
       });
       const report: Counts = { ...EMPTY_REPORT, ranges: ranges.length };
       await forEachLimit(ranges, INSPECT_CONCURRENCY, async (range) => {
-        const kind = queueKind(range);
         const payload = { batchId: range.batchId, from: range.from, to: range.to };
-        const status = await producer.inspect(kind, embedChunksJobId(payload));
-        if (status.state === 'live') {
+        const outcome = await ensureRangeJob(client, producer, payload, queueKind(range), {
+          dryRun: options.dryRun === true,
+        });
+        if (outcome === 'live') {
           report.live++;
-        } else if (status.state === 'failed') {
+        } else if (outcome === 'markedFailed') {
           report.markedFailed++;
           report.markedFailedChunks += range.pending;
-          if (options.dryRun !== true) {
-            await markChunksFailed(client, payload, `job failed for good: ${status.reason}`);
-          }
         } else {
           report.requeued++;
           report.requeuedChunks += range.pending;
-          if (options.dryRun !== true) await producer.requeue(payload, kind);
         }
       });
       await client.query('COMMIT');

@@ -4,6 +4,7 @@ import type { Queryable, SearchHit, SearchQuery } from '../interfaces.js';
 import { compileSearchFilter } from '../search-filter.js';
 import { float4ArrayParam } from './float4-array-param.js';
 import { QUANTIZED_EMBEDDING, requireIdentityId } from './model-identities.js';
+import { identityLabel } from './reembeddings/reembedding-row.js';
 import { requireDimensions, VECTOR_DIMENSIONS } from './vector-dimensions.js';
 
 interface HitRow {
@@ -153,7 +154,7 @@ export async function searchChunks(db: Queryable, query: SearchQuery): Promise<S
  */
 async function requireActiveIdentity(db: Queryable, namespaces: readonly string[], identityId: number) {
   const other = await db.query<{ namespace: string; identity: string }>(
-    `SELECT n.namespace, m.model || ' ' || m.precision || ' ' || coalesce(left(m.graph_sha256, 12), '?') AS identity
+    `SELECT n.namespace, ${identityLabel('m')} AS identity
        FROM namespace_models n JOIN model_identities m ON m.id = n.identity_id
       WHERE n.namespace = ANY($1::text[]) AND n.identity_id <> $2
       ORDER BY n.namespace LIMIT 1`,

@@ -59,8 +59,7 @@ export async function resolveIdentity(
 /** A registered identity by id; undefined when there is none. */
 export async function readModelIdentity(db: Queryable, id: number): Promise<RegisteredIdentity | undefined> {
   const row = (await db.query<IdentityRow>('SELECT * FROM model_identities WHERE id = $1', [id])).rows[0];
-  if (row === undefined) return undefined;
-  return { id: row.id, model: row.model, precision: row.precision, graphSha256: row.graph_sha256 ?? '' };
+  return row === undefined ? undefined : registered(row);
 }
 
 /** The namespace's active identity; undefined for a namespace with no batch yet. */
@@ -74,6 +73,10 @@ export async function readNamespaceIdentity(
       [namespace],
     )
   ).rows[0];
-  if (row === undefined) return undefined;
+  return row === undefined ? undefined : registered(row);
+}
+
+/** A row as a registered identity; an unknown graph (from before identities) has sha256 ''. */
+function registered(row: IdentityRow): RegisteredIdentity {
   return { id: row.id, model: row.model, precision: row.precision, graphSha256: row.graph_sha256 ?? '' };
 }
