@@ -11,6 +11,7 @@ export interface ResolvedEmbedderOptions {
   readonly maxBatchSize: number;
   readonly maxBatchTokens: number;
   readonly sortWindow: number;
+  readonly profileDir: string | undefined;
 }
 
 export const EMBEDDER_DEFAULTS = {
@@ -53,5 +54,6 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
       MAX_SEQUENCE_LENGTH,
     ),
     sortWindow: positiveInteger('sortWindow', options.sortWindow ?? EMBEDDER_DEFAULTS.sortWindow),
+    profileDir: options.profileDir,
   };
 }

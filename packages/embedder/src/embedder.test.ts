@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -406,6 +406,31 @@ describe('sessions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.each([1, 2])(
+    'writes one ONNX Runtime profile per session on close when asked (%i session(s))',
+    async (sessions) => {
+      const dir = mkdtempSync(join(tmpdir(), 'embedq-profile-'));
+      try {
+        const embedder = await createEmbedder({ sessions, threads: 1, profileDir: dir });
+        await embedder.embed(generateSeedChunks(8, 3));
+        await embedder.close();
+        const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+        expect(files).toHaveLength(sessions);
+        for (const file of files) {
+          const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+            cat: string;
+            args?: { op_name?: string };
+          }[];
+          const ops = new Set(events.filter((e) => e.cat === 'Node').map((e) => e.args?.op_name));
+          expect(ops).toContain('DynamicQuantizeMatMul');
+          expect(ops).toContain('QAttention');
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('does not keep the process alive while its session threads are idle', () => {
     // A process that embeds once and never calls close() must still exit by itself.

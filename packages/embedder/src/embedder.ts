@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureModel, modelFiles } from '@embedq/model';
 import { ActiveCount } from './active-count.js';
 import { BatchPool, type Lane, type PooledBatch } from './batch-pool.js';
@@ -66,13 +67,18 @@ async function openRunner(
         sessions: options.sessions,
         limits,
         padId,
+        profileDir: options.profileDir,
         ...(onThreadEvent === undefined ? {} : { onThreadEvent }),
       });
     } catch (cause) {
       throw new Error('the model failed to load or failed its first run', { cause });
     }
   }
-  const session = await ModelSession.open({ modelPath, threads: options.threads });
+  const session = await ModelSession.open({
+    modelPath,
+    threads: options.threads,
+    profilePrefix: options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main'),
+  });
   try {
     await session.reserve(options, padId);
   } catch (cause) {

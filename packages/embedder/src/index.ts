@@ -25,4 +25,5 @@ export {
   type Precision,
   type RunReport,
 } from './interfaces.js';
+export { RESERVE_RUNS } from './model-session.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

@@ -5,6 +5,8 @@ export interface InferenceThreadData {
   readonly threads: number;
   readonly limits: { readonly maxBatchSize: number; readonly maxBatchTokens: number };
   readonly padId: number;
+  /** Folder for ONNX Runtime's per-operator profile of this thread's session (see EmbedderOptions). */
+  readonly profileDir?: string | undefined;
 }
 
 /** Embedder -> thread: one padded batch to run, or the order to release the session and exit. */

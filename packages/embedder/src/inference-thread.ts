@@ -3,7 +3,8 @@
  * posts, one at a time. onnxruntime-node's run blocks the thread that calls it, so sessions that
  * run side by side need threads of their own.
  */
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { join } from 'node:path';
+import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FromThread, InferenceThreadData, ToThread } from './inference-thread-protocol.js';
 import { ModelSession } from './model-session.js';
 
@@ -13,7 +14,13 @@ async function serve(port: MessagePort, data: InferenceThreadData): Promise<void
   const send = (message: FromThread): void => port.postMessage(message);
   let session: ModelSession;
   try {
-    session = await ModelSession.open({ modelPath: data.modelPath, threads: data.threads });
+    session = await ModelSession.open({
+      modelPath: data.modelPath,
+      threads: data.threads,
+      // ORT names the file after the prefix and the second it was opened: threads opened within one
+      // second need prefixes of their own.
+      profilePrefix: data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`),
+    });
     await session.reserve(data.limits, data.padId);
   } catch (error) {
     send({ type: 'failed', message: describe(error) });

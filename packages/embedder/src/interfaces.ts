@@ -49,6 +49,12 @@ export interface EmbedderOptions {
   /** Chunks read ahead and sorted by length before batching; bounds memory for any input size. Default 2048. */
   readonly sortWindow?: number;
   /**
+   * Records ONNX Runtime's per-operator profile of every session into this existing folder, one
+   * JSON file per session, written when the embedder closes (`embedq bench --profile` reads them).
+   * For measurement only: profiling slows inference by a few percent.
+   */
+  readonly profileDir?: string;
+  /**
    * Told when an inference thread (`sessions` > 1) dies, and when its replacement is ready or
    * fails to start. The embedder recovers by itself; a long-running process logs these.
    */

@@ -37,6 +37,8 @@ export interface RunSpec {
   readonly modelDir?: string;
   /** embedq only: chunks between settled RSS samples (see SettledRssSampler); none when absent. */
   readonly settleEvery?: number;
+  /** embedq only: write ONNX Runtime's per-operator profile of each session into this folder. */
+  readonly profileDir?: string;
 }
 
 /** The highest resident set size read after the batches since the previous sample. */

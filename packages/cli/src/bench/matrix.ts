@@ -1,4 +1,5 @@
 import { optional } from '../options.js';
+import type { EngineProfile } from './engine-profile.js';
 import { formatCount } from './format.js';
 import type { CellSummary, Precision, Ratios, RunResult, RunSpec } from './interfaces.js';
 import type { MachineInfo } from './machine-info.js';
@@ -202,6 +203,8 @@ export interface MatrixReport {
   readonly peer: PeerComparison | undefined;
   readonly scaling: ScalingCheck;
   readonly baseline: BaselineComparison;
+  /** With `--profile`: the base cell's operator profile and the fraction of the int8 peak. */
+  readonly engineProfile?: EngineProfile;
 }
 
 export type RunMeasurer = (

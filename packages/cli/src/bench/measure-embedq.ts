@@ -21,6 +21,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
     ...optional('threads', spec.threads),
     ...optional('maxBatchTokens', spec.maxBatchTokens),
     ...optional('modelDir', spec.modelDir),
+    ...optional('profileDir', spec.profileDir),
   });
   try {
     await embedder.embed(generateSeedChunks(WARM_UP_CHUNKS, WARM_UP_SEED));

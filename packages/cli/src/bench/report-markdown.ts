@@ -4,6 +4,7 @@ import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary, Engine } from './interfaces.js';
 import { describeCommit, type MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
+import { renderProfileMarkdown } from './profile-report.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
 import { PEER_TARGETS, SCALING_TOLERANCE } from './targets.js';
 import { WARM_UP_CHUNKS } from './warm-up.js';
@@ -265,10 +266,11 @@ export function renderMarkdown(report: MatrixReport): string {
     ),
     '',
     `The seed report's ONNX expectation (500-700 chunks/s, under 20 s per 10k) is the fleet target. ` +
-      `DESIGN.md puts one 2-core worker's int8 ceiling at about 125-130 chunks/s on an AVX2-only host, ` +
+      `The project's performance model puts one 2-core worker's int8 ceiling at about 125-130 chunks/s on an AVX2-only host, ` +
       `hence the per-worker target of ${report.targets.chunksPerSec} chunks/s; a host whose CPU has ` +
       'AVX-512 VNNI (see Machine) runs int8 GEMMs faster, so compare ratios measured in the same run.',
     '',
+    ...(report.engineProfile === undefined ? [] : renderProfileMarkdown(report.engineProfile)),
     `Raw figures, every run and its RSS samples: [${REPORT_BASENAME}.json](${REPORT_BASENAME}.json).`,
     '',
   );

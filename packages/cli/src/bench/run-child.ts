@@ -32,6 +32,7 @@ export function specToArgs(spec: RunSpec): string[] {
   if (spec.maxBatchTokens !== undefined) args.push('--max-batch-tokens', String(spec.maxBatchTokens));
   if (spec.modelDir !== undefined) args.push('--model-dir', spec.modelDir);
   if (spec.settleEvery !== undefined) args.push('--settle-every', String(spec.settleEvery));
+  if (spec.profileDir !== undefined) args.push('--profile-dir', spec.profileDir);
   return args;
 }
 

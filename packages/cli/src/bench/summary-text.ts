@@ -1,6 +1,7 @@
 import { formatCount, formatNumber, formatRatio } from './format.js';
 import type { CellSummary, Ratios } from './interfaces.js';
 import type { MatrixReport } from './matrix.js';
+import { renderProfileText } from './profile-report.js';
 import { batchColumns, formatPadding } from './summary-columns.js';
 import { SCALING_TOLERANCE } from './targets.js';
 
@@ -61,7 +62,8 @@ export function renderMatrixSummary(report: MatrixReport): string {
       `vs transformers.js: ${formatRatio(report.peer.ratios.chunksPerSec)} chunks/s, ${formatRatio(report.peer.ratios.peakRss)} peak RSS`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  const profile = report.engineProfile === undefined ? '' : renderProfileText(report.engineProfile);
+  return `${lines.join('\n')}\n${profile}`;
 }
 
 function cellRow(name: string, s: CellSummary): string[] {

@@ -18,6 +18,7 @@ describe('parseBenchRunArgs', () => {
         maxBatchTokens: 2048,
         modelDir: '/m',
         settleEvery: 5000,
+        profileDir: '/p',
       },
       { engine: 'peer', chunks: 10_000, batchSize: 64, precision: 'int8', modelDir: '/m' },
     ];

@@ -8,6 +8,7 @@ import { UsageError } from '../usage-error.js';
 
 export const benchRunHelp = `Usage: embedq ${RUN_COMMAND} --engine embedq|peer --chunks N --batch-size B --precision P
                         [--sessions S] [--threads T] [--max-batch-tokens N] [--model-dir DIR]
+                        [--settle-every N] [--profile-dir DIR]
 
 Internal: measures one run in this process for 'embedq bench', which spawns it. The result
 goes to the parent over IPC, or to stdout as JSON when there is no IPC channel.
@@ -24,6 +25,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     'max-batch-tokens': { type: 'string' },
     'model-dir': { type: 'string' },
     'settle-every': { type: 'string' },
+    'profile-dir': { type: 'string' },
   });
   const fail = (message: string): never => {
     throw new UsageError(`${RUN_COMMAND}: ${message}`, { command: RUN_COMMAND });
@@ -53,6 +55,10 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     ...optional('maxBatchTokens', maxBatchTokens),
     ...optional('modelDir', modelDir === undefined ? undefined : resolve(cwd, modelDir)),
     ...optional('settleEvery', settleEvery),
+    ...optional(
+      'profileDir',
+      values['profile-dir'] === undefined ? undefined : resolve(cwd, values['profile-dir']),
+    ),
   };
 }
 

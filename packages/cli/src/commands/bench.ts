@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { profileEngine } from '../bench/engine-profile.js';
 import { formatCount, formatNumber } from '../bench/format.js';
 import type { Precision, RunResult, RunSpec } from '../bench/interfaces.js';
 import { collectMachineInfo } from '../bench/machine-info.js';
@@ -14,6 +15,7 @@ import {
   type RunMeasurer,
   runMatrix,
 } from '../bench/matrix.js';
+import { renderProfileText } from '../bench/profile-report.js';
 import { REPORT_BASENAME, renderMarkdown } from '../bench/report-markdown.js';
 import { renderSvg } from '../bench/report-svg.js';
 import { runChild } from '../bench/run-child.js';
@@ -33,7 +35,8 @@ export const MIN_BATCH_TOKENS = 256;
 
 export const benchHelp = `Usage: embedq bench [--chunks N] [--batch-size B] [--precision P] [--peer] [--json FILE]
                     [--sessions S] [--threads T] [--max-batch-tokens N] [--repeat R] [--model-dir DIR]
-       embedq bench --matrix [--peer] [--repeat R] [--out DIR] [--precision P] [--json FILE]
+                    [--profile]
+       embedq bench --matrix [--peer] [--profile] [--repeat R] [--out DIR] [--precision P] [--json FILE]
        embedq bench --matrix --from-json FILE [--out DIR]
 
 Embeds N deterministic seed chunks (synthetic scientific-like text, 100-500 characters)
@@ -56,6 +59,10 @@ Options:
   --repeat R        runs per engine (per cell with --matrix), interleaved; medians are
                     reported with min and max (default 1; ${DEFAULT_MATRIX_REPEAT} with --matrix)
   --json FILE       also write every figure, run and RSS sample as JSON
+  --profile         then run embedq once more (the 10k b64 cell with --matrix) with ONNX
+                    Runtime's profiler, group its operators by kind (share, effective rate),
+                    measure the machine's int8 peak with a C microbenchmark (needs \`cc\`),
+                    and report the fraction of that peak the measured runs reached
   --matrix          the seed matrix: ${formatCount(BASE_CHUNKS)} chunks at batch sizes 32, 64 and 128;
                     1k, 5k, 10k and 20k chunks at batch 64; with --peer, the peer at 10k,
                     batch 64. Writes ${REPORT_BASENAME}.md, .json and .svg
@@ -74,6 +81,7 @@ export interface BenchArgs {
   readonly batchSize: number;
   readonly precision: Precision;
   readonly peer: boolean;
+  readonly profile: boolean;
   readonly repeat: number;
   readonly sessions: number | undefined;
   readonly threads: number | undefined;
@@ -93,6 +101,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     'batch-size': { type: 'string' },
     precision: { type: 'string' },
     peer: { type: 'boolean' },
+    profile: { type: 'boolean' },
     sessions: { type: 'string' },
     threads: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
@@ -125,6 +134,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     batchSize: count('batch-size', values['batch-size']) ?? DEFAULT_BATCH_SIZE,
     precision: values.precision === undefined ? 'int8' : parsePrecision(NAME, values.precision),
     peer: values.peer === true,
+    profile: values.profile === true,
     repeat: count('repeat', values.repeat) ?? (matrix ? DEFAULT_MATRIX_REPEAT : 1),
     sessions: count('sessions', values.sessions),
     threads: count('threads', values.threads),
@@ -187,6 +197,10 @@ async function runSingleBench(
   const peer = args.peer ? summarizeRuns(runs[1] ?? []) : undefined;
   const peerRatios = peer === undefined ? undefined : ratios(embedq, peer);
   context.stdout.write(renderBenchSummary(peer === undefined ? [embedq] : [embedq, peer], peerRatios));
+  const engineProfile = args.profile
+    ? await profileEngine(embedqSpec, embedq, 'embedq', measureProfiled(log))
+    : undefined;
+  if (engineProfile !== undefined) context.stdout.write(renderProfileText(engineProfile));
 
   if (args.json !== undefined) {
     const json = {
@@ -195,6 +209,7 @@ async function runSingleBench(
       repeat: args.repeat,
       runs: runs[0],
       ...(peer === undefined ? {} : { peer: { ...peer, runs: runs[1] }, ratios: peerRatios }),
+      ...(engineProfile === undefined ? {} : { engineProfile }),
       machine,
     };
     await writeText(args.json, `${JSON.stringify(json, null, 2)}\n`);
@@ -236,7 +251,12 @@ async function runMatrixBench(
     },
     wallSeconds: (performance.now() - start) / 1000,
   });
-  return writeMatrixReports(report, args, context);
+  if (!args.profile) return writeMatrixReports(report, args, context);
+  const base = report.cells.find((c) => c.id === report.baseline.cell);
+  const spec = cells.find((c) => c.id === report.baseline.cell)?.spec;
+  if (base === undefined || spec === undefined) throw new Error('the matrix has no base cell to profile');
+  const engineProfile = await profileEngine(spec, base.summary, base.label, measureProfiled(log));
+  return writeMatrixReports({ ...report, engineProfile }, args, context);
 }
 
 async function readMatrixReport(file: string): Promise<MatrixReport> {
@@ -268,6 +288,18 @@ async function writeMatrixReports(
   context.stdout.write(renderMatrixSummary(report));
   context.stdout.write(`\nwrote ${files.map(([file]) => file).join(', ')}\n`);
   return 0;
+}
+
+/** The profiled run, in a child process like the others, announced on stderr. */
+function measureProfiled(log: (line: string) => void): (spec: RunSpec) => Promise<RunResult> {
+  return async (spec) => {
+    log(
+      `profiling: ${spec.engine} ${formatCount(spec.chunks)} chunks, batch ${spec.batchSize}, ${spec.precision}`,
+    );
+    const result = await runChild(spec);
+    log(`  -> ${formatNumber(result.chunksPerSec)} chunks/s with the profiler on; measuring the int8 peak`);
+    return result;
+  };
 }
 
 /** Each run in a child process, with a line before and after it on stderr. */

@@ -1,0 +1,59 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RESERVE_RUNS } from '@embedq/embedder';
+import { type Int8Peak, measureInt8Peak } from './int8-peak.js';
+import type { CellSummary, RunResult, RunSpec } from './interfaces.js';
+import { type OperatorProfile, type OrtTraceEvent, summarizeOperatorProfile } from './operator-profile.js';
+
+/** Where an embedq run's time goes, and how close its int8 work comes to the machine's peak. */
+export interface EngineProfile {
+  /** The cell whose measured (unprofiled) runs give the engine's rate. */
+  readonly cell: string;
+  readonly profile: OperatorProfile;
+  /** The profiled run itself: slower than the measured runs by the profiler's own cost. */
+  readonly profiledRun: { readonly chunksPerSec: number; readonly seconds: number };
+  readonly int8Peak: Int8Peak;
+  /**
+   * The measured runs' int8 work per second: the linear layers' ops per padded token (from the
+   * profile's shapes) x padded tokens / seconds (the cell's medians).
+   */
+  readonly engineOpsPerSecond: number;
+  /** `engineOpsPerSecond` over the peak with as many threads as the machine has; absent unmeasured. */
+  readonly fractionOfPeak: number | undefined;
+}
+
+/**
+ * Runs `spec` once more with ONNX Runtime's profiler on (a fresh child, as every run), groups its
+ * trace, and measures the int8 peak right after, so the fraction is of the same machine's state.
+ */
+export async function profileEngine(
+  spec: RunSpec,
+  measured: CellSummary,
+  cell: string,
+  runChild: (spec: RunSpec) => Promise<RunResult>,
+): Promise<EngineProfile> {
+  const dir = await mkdtemp(join(tmpdir(), 'embedq-profile-'));
+  try {
+    const run = await runChild({ ...spec, profileDir: dir });
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    if (files.length === 0) throw new Error(`the profiled run wrote no trace into ${dir}`);
+    const traces = await Promise.all(
+      files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as OrtTraceEvent[]),
+    );
+    const profile = summarizeOperatorProfile(traces, { skipRuns: RESERVE_RUNS });
+    const int8Peak = measureInt8Peak(availableParallelism());
+    const engineOpsPerSecond = (profile.linearOpsPerToken * measured.paddedTokens) / measured.seconds;
+    const peak = int8Peak.measured ? Math.max(...int8Peak.rates.map((r) => r.opsPerSecond)) : undefined;
+    return {
+      cell,
+      profile,
+      profiledRun: { chunksPerSec: run.chunksPerSec, seconds: run.seconds },
+      int8Peak,
+      engineOpsPerSecond,
+      fractionOfPeak: peak === undefined ? undefined : engineOpsPerSecond / peak,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { measureInt8Peak, peakVariant } from './int8-peak.js';
+
+const hasCompiler = (() => {
+  try {
+    execFileSync('cc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('peakVariant', () => {
+  it('picks the widest int8 multiply-accumulate the flags offer', () => {
+    expect(peakVariant(new Set(['avx2', 'avx512bw', 'avx512_vnni', 'avx_vnni']))).toBe('avx512vnni');
+    expect(peakVariant(new Set(['avx2', 'avx_vnni']))).toBe('avxvnni');
+    expect(peakVariant(new Set(['avx2', 'avx512_vnni']))).toBe('avx2');
+    expect(peakVariant(new Set(['sse4_2']))).toBeUndefined();
+  });
+});
+
+describe('measureInt8Peak', () => {
+  it.runIf(hasCompiler && process.platform === 'linux' && process.arch === 'x64')(
+    'compiles the microbenchmark and measures one thread and two',
+    () => {
+      const peak = measureInt8Peak(2);
+      if (!peak.measured) throw new Error(`not measured: ${peak.reason}`);
+      expect(peak.rates.map((r) => r.threads)).toEqual([1, 2]);
+      // Any x86-64 CPU with AVX2 does more than 10 G int8 ops/s on one thread.
+      for (const rate of peak.rates) expect(rate.opsPerSecond).toBeGreaterThan(10e9);
+    },
+  );
+});
