@@ -6,6 +6,11 @@ import { onnxruntimeNodeVersion, transformersVersion } from './package-version.j
 /** Where and with what a benchmark ran. */
 export interface MachineInfo {
   readonly cpuModel: string;
+  /**
+   * /proc/cpuinfo's `cpu family` and `model` ("family 25, model 17"): hosts that all call themselves
+   * "AMD EPYC" are of different generations, with different int8 rates. Absent in older reports.
+   */
+  readonly cpuFamilyModel?: string;
   readonly logicalCpus: number;
   /** SIMD features that matter for int8 GEMM. */
   readonly cpuFlags: { readonly avx2: boolean; readonly avx512f: boolean; readonly avx512vnni: boolean };
@@ -28,8 +33,10 @@ export interface MachineInfo {
 export function collectMachineInfo(repoRoot: string | undefined, now: Date = new Date()): MachineInfo {
   const cpus = os.cpus();
   const flags = cpuFlags();
+  const familyModel = cpuFamilyModel();
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    ...(familyModel === undefined ? {} : { cpuFamilyModel: familyModel }),
     logicalCpus: os.availableParallelism(),
     cpuFlags: {
       avx2: flags.has('avx2'),
@@ -54,6 +61,17 @@ function cpuFlags(): Set<string> {
     return new Set(line?.split(':')[1]?.trim().split(/\s+/) ?? []);
   } catch {
     return new Set();
+  }
+}
+
+function cpuFamilyModel(): string | undefined {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const family = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1];
+    const model = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+    return family === undefined || model === undefined ? undefined : `family ${family}, model ${model}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -40,7 +40,7 @@ function layerRun(t0: number): OrtTraceEvent[] {
     ),
     node('LayerNormalization', t0 + 20, 20, [[2, 4, 384]], [2, 4, 384]),
     node('DynamicQuantizeLinear', t0 + 50, 10, [[2, 4, 384]], [2, 4, 384]),
-    node('QAttention', t0 + 100, 200, [[2, 4, 384]], [2, 4, 384]),
+    node('QAttention', t0 + 100, 500, [[2, 4, 384]], [2, 4, 384]),
     node('DynamicQuantizeMatMul', t0 + 300, 400, [[2, 4, 384]], [2, 4, 1536]),
     node('Gelu', t0 + 700, 50, [[2, 4, 1536]], [2, 4, 1536]),
     node('Mul', t0 + 760, 5, [[2, 4, 1536], [1536]], [2, 4, 1536]),
@@ -70,7 +70,7 @@ describe('summarizeOperatorProfile', () => {
     expect(profile.sessions).toBe(2);
     expect(profile.runs).toBe(3);
     expect(profile.runSeconds).toBeCloseTo(3 * 0.001, 9);
-    const perRun = 10 + 20 + 10 + 200 + 400 + 50 + 5 + 20 + 5 + 10;
+    const perRun = 10 + 20 + 10 + 500 + 400 + 50 + 5 + 20 + 5 + 10;
     expect(profile.kernelSeconds).toBeCloseTo((3 * perRun) / 1e6, 9);
     // 8 padded tokens per run.
     expect(profile.paddedTokens).toBe(24);
@@ -93,7 +93,11 @@ describe('summarizeOperatorProfile', () => {
 
     // Linear work per padded token: QKV projection plus the FFN GEMM.
     expect(profile.linearOpsPerToken).toBe(2 * 384 * 3 * 384 + 2 * 384 * 1536);
-    expect(profile.opTypes[0]).toMatchObject({ op: 'DynamicQuantizeMatMul', calls: 3 });
+    expect(profile.opTypes.map((o) => o.op).slice(0, 2)).toEqual(['QAttention', 'DynamicQuantizeMatMul']);
+    // QAttention's projection at the GEMMs' rate; the rest is its scores and weighted sums.
+    const projection = (3 * 2 * 8 * 384 * 3 * 384) / gemm.rate;
+    expect(profile.attentionSplit!.projectionSeconds).toBeCloseTo(projection, 12);
+    expect(profile.attentionSplit!.coreSeconds).toBeCloseTo(3 * 500e-6 - projection, 12);
   });
 
   it('reads an empty trace as no work rather than dividing by zero', () => {

@@ -66,6 +66,15 @@ export interface OperatorProfile {
   readonly opTypes: readonly OperatorTypeProfile[];
   /** int ops of the linear layers (int8 GEMMs and QAttention's QKV projection) per padded token. */
   readonly linearOpsPerToken: number;
+  /**
+   * QAttention's time split: its QKV projection estimated at the int8 GEMM kind's rate, the rest
+   * (scores, softmax, weighted sums, the mask) what remains. Absent without both kinds.
+   */
+  readonly attentionSplit?: {
+    readonly projectionSeconds: number;
+    readonly coreSeconds: number;
+    readonly coreShare: number;
+  };
   readonly paddedTokens: number;
 }
 
@@ -207,6 +216,7 @@ export function summarizeOperatorProfile(
   let runSeconds = 0;
   let kernelSeconds = 0;
   let linear = 0;
+  let attentionProjection = 0;
   let paddedTokens = 0;
   for (const trace of traces) {
     const read = kernelCalls(trace, options.skipRuns);
@@ -226,11 +236,24 @@ export function summarizeOperatorProfile(
       byOp.set(call.op, o);
       kernelSeconds += call.seconds;
       linear += kind === 'int8 GEMM' || kind === 'fp32 GEMM' || kind === 'attention' ? linearOps(call) : 0;
+      if (call.op === 'QAttention') attentionProjection += linearOps(call);
       // The ids' Gather sees every padded token once per run.
       if (call.op === 'Gather') paddedTokens += product(call.inputs[1] ?? []);
     }
   }
   const share = (seconds: number) => (kernelSeconds > 0 ? seconds / kernelSeconds : 0);
+  const gemm = byKind.get('int8 GEMM');
+  const attention = byKind.get('attention');
+  const gemmRate = gemm !== undefined && gemm.seconds > 0 ? gemm.work / gemm.seconds : 0;
+  const projectionSeconds = gemmRate > 0 ? attentionProjection / gemmRate : 0;
+  const attentionSplit =
+    attention === undefined || projectionSeconds === 0
+      ? undefined
+      : {
+          projectionSeconds,
+          coreSeconds: Math.max(0, attention.seconds - projectionSeconds),
+          coreShare: share(Math.max(0, attention.seconds - projectionSeconds)),
+        };
   return {
     sessions: traces.length,
     runs,
@@ -257,5 +280,6 @@ export function summarizeOperatorProfile(
       .sort((a, b) => b.seconds - a.seconds),
     linearOpsPerToken: paddedTokens > 0 ? linear / paddedTokens : 0,
     paddedTokens,
+    ...(attentionSplit === undefined ? {} : { attentionSplit }),
   };
 }

@@ -46,6 +46,16 @@ function heading(p: EngineProfile): string {
   );
 }
 
+function describeAttention(p: EngineProfile): string {
+  const split = p.profile.attentionSplit;
+  if (split === undefined) return '';
+  return (
+    `QAttention's QKV projection at the int8 GEMMs' rate would take ${formatNumber(split.projectionSeconds, 2)} s; ` +
+    `the rest, ${formatNumber(split.coreSeconds, 2)} s (${percent(split.coreShare)} of all kernel time), is its ` +
+    'fp32 scores, softmax and weighted sums'
+  );
+}
+
 const opsLine = (p: EngineProfile): string =>
   p.profile.opTypes
     .slice(0, 8)
@@ -74,6 +84,7 @@ export function renderProfileText(p: EngineProfile): string {
       rows,
     ) +
     `  operators: ${opsLine(p)}\n` +
+    (p.profile.attentionSplit === undefined ? '' : `  ${describeAttention(p)}\n`) +
     `  ${describePeak(p.int8Peak)}\n` +
     `  ${describeEngine(p)}\n`
   );
@@ -101,6 +112,7 @@ export function renderProfileMarkdown(p: EngineProfile): string[] {
     '',
     `Operators by time: ${opsLine(p)}.`,
     '',
+    ...(p.profile.attentionSplit === undefined ? [] : [`${describeAttention(p)} (an estimate).`, '']),
     `${describePeak(p.int8Peak)}. The microbenchmark (\`packages/cli/src/bench/int8-peak-source.ts\`) is ` +
       'a C loop of independent int8 multiply-accumulate chains in inline assembly, compiled with the ' +
       "system's `cc` and run right after the profile; its rate is what the CPU's widest int8 " +

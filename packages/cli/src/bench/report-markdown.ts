@@ -282,7 +282,7 @@ function machineRows(m: MachineInfo): string[] {
   return [
     row(
       'CPU',
-      `${m.cpuModel}, ${m.logicalCpus} logical CPUs (/proc/cpuinfo flags: AVX2 ${yes(m.cpuFlags.avx2)}, AVX-512 ${yes(m.cpuFlags.avx512f)}, AVX-512 VNNI ${yes(m.cpuFlags.avx512vnni)})`,
+      `${m.cpuModel}${m.cpuFamilyModel === undefined ? '' : ` (${m.cpuFamilyModel})`}, ${m.logicalCpus} logical CPUs (/proc/cpuinfo flags: AVX2 ${yes(m.cpuFlags.avx2)}, AVX-512 ${yes(m.cpuFlags.avx512f)}, AVX-512 VNNI ${yes(m.cpuFlags.avx512vnni)})`,
     ),
     row('RAM', `${formatNumber(m.totalMemoryGiB)} GiB`),
     row('OS', m.os),
