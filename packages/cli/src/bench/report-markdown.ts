@@ -25,7 +25,7 @@ export function renderMarkdown(report: MatrixReport): string {
   push(
     '# Embedding performance',
     '',
-    `Measured by \`pnpm bench\` (\`embedq bench --matrix${settings.peer ? ' --peer' : ''} --repeat ${settings.repeat}\`) ` +
+    `Measured by \`pnpm bench\` (\`embedq bench --matrix${settings.peer ? ' --peer' : ''}${report.engineProfile === undefined ? '' : ' --profile'} --repeat ${settings.repeat}\`) ` +
       `on ${machine.date}, commit \`${describeCommit(machine, 12)}\`. ` +
       `Precision ${settings.precision}; every figure is the median of a cell's runs: ${settings.repeat} ` +
       'per cell, more for cells shorter than the base (column runs; see Method).',
