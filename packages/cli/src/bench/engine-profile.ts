@@ -19,7 +19,10 @@ export interface EngineProfile {
    * profile's shapes) x padded tokens / seconds (the cell's medians).
    */
   readonly engineOpsPerSecond: number;
-  /** `engineOpsPerSecond` over the peak with as many threads as the machine has; absent unmeasured. */
+  /**
+   * `engineOpsPerSecond` over the int8 peak with as many threads as the machine has; absent when
+   * the peak was not measured or the graph is fp32 (its GEMMs are not int8 work).
+   */
   readonly fractionOfPeak: number | undefined;
 }
 
@@ -44,7 +47,10 @@ export async function profileEngine(
     const profile = summarizeOperatorProfile(traces, { skipRuns: RESERVE_RUNS });
     const int8Peak = measureInt8Peak(availableParallelism());
     const engineOpsPerSecond = (profile.linearOpsPerToken * measured.paddedTokens) / measured.seconds;
-    const peak = int8Peak.measured ? Math.max(...int8Peak.rates.map((r) => r.opsPerSecond)) : undefined;
+    const peak =
+      int8Peak.measured && spec.precision === 'int8'
+        ? Math.max(...int8Peak.rates.map((r) => r.opsPerSecond))
+        : undefined;
     return {
       cell,
       profile,

@@ -33,7 +33,8 @@ function describePeak(peak: Int8Peak): string {
 function describeEngine(p: EngineProfile): string {
   const perToken = formatNumber(p.profile.linearOpsPerToken / 1e6, 2);
   const fraction = p.fractionOfPeak === undefined ? '' : `: ${percent(p.fractionOfPeak)} of the peak`;
-  return `engine (${p.cell}, measured runs): ${perToken} M int ops per padded token -> ${giga(p.engineOpsPerSecond)} G ops/s${fraction}`;
+  const kind = p.profile.kinds.some((k) => k.kind === 'fp32 GEMM') ? 'float' : 'int';
+  return `engine (${p.cell}, measured runs): ${perToken} M ${kind} ops per padded token -> ${giga(p.engineOpsPerSecond)} G ops/s${fraction}`;
 }
 
 function heading(p: EngineProfile): string {
