@@ -65,8 +65,8 @@ function parseSample(line: string, where: string): Sample {
     labels[label[1]!] = label[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
     rest = rest.slice(label[0].length);
   }
-  const value = rawValue === '+Inf' ? Infinity : rawValue === '-Inf' ? -Infinity : Number(rawValue);
-  if (rawValue !== 'NaN' && Number.isNaN(value)) throw new Error(`bad value in ${where}`);
+  const value = parseSampleValue(rawValue);
+  if (value === undefined) throw new Error(`bad value in ${where}`);
   return { name, labels, value };
 }
 
@@ -117,4 +117,18 @@ export function sampleValue(
   if (matches.length > 1)
     throw new Error(`${matches.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return matches[0]!.value;
+}
+
+/**
+ * A sample value as Prometheus reads it (Go's strconv.ParseFloat): NaN and infinities in any case,
+ * so prom-client's "Nan" (an event-loop lag with no samples yet) is a value, as it is to Prometheus.
+ */
+function parseSampleValue(raw: string): number | undefined {
+  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(raw);
+  if (special !== null) {
+    if (special[2]!.toLowerCase() === 'nan') return special[1] === '' ? Number.NaN : undefined;
+    return special[1] === '-' ? -Infinity : Infinity;
+  }
+  const value = Number(raw);
+  return raw.trim() === '' || Number.isNaN(value) ? undefined : value;
 }
