@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { measureInt8Peak, peakVariant } from './int8-peak.js';
+import { cpuFlags } from './machine-info.js';
 
 const hasCompiler = (() => {
   try {
@@ -17,7 +17,7 @@ const canMeasure =
   hasCompiler &&
   process.platform === 'linux' &&
   process.arch === 'x64' &&
-  /^flags\s*:.*\bavx2\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  peakVariant(cpuFlags()) !== undefined;
 
 describe('peakVariant', () => {
   it('picks the widest int8 multiply-accumulate the flags offer', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   MULTIPLY_ADDS_PER_ITERATION,
   VARIANT_INSTRUCTIONS,
 } from './int8-peak-source.js';
+import { cpuFlags } from './machine-info.js';
 
 export interface Int8PeakRate {
   readonly threads: number;
@@ -30,12 +31,6 @@ export function peakVariant(cpuFlags: ReadonlySet<string>): Int8PeakVariant | un
   if (cpuFlags.has('avx_vnni')) return 'avxvnni';
   if (cpuFlags.has('avx2')) return 'avx2';
   return undefined;
-}
-
-function cpuFlags(): Set<string> {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const line = /^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '';
-  return new Set(line.trim().split(/\s+/));
 }
 
 /** Seconds each timed attempt aims for: long against the thread start, short against drift. */

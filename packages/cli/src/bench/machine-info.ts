@@ -54,7 +54,8 @@ export function collectMachineInfo(repoRoot: string | undefined, now: Date = new
   };
 }
 
-function cpuFlags(): Set<string> {
+/** /proc/cpuinfo's flags of the first CPU; empty where there is no such file. */
+export function cpuFlags(): Set<string> {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     const line = info.split('\n').find((l) => l.startsWith('flags'));
