@@ -24,7 +24,8 @@ export interface Atoms {
   readonly count: number;
   readonly start: Int32Array;
   readonly end: Int32Array;
-  readonly tokens: Int32Array;
+  /** `prefix[i]`: the word pieces of atoms 0 to i - 1, so a span's count is one subtraction (count + 1 entries). */
+  readonly prefix: Int32Array;
   /** `before[i]`: the strength of the boundary between atom i - 1 and atom i. */
   readonly before: Uint8Array;
   readonly lines: readonly SourceLine[];
@@ -53,11 +54,12 @@ export function* findAtoms(
 ): Generator<void, Atoms> {
   const lines = sourceLines(source, contentType);
   // Typed columns that double when full: a 5 MiB document has ~850k atoms, which plain arrays of
-  // numbers would hold at 8 bytes each, and more while they grow.
+  // numbers would hold at 8 bytes each, and more while they grow. Word pieces are kept only as
+  // running sums (a string holds under 2^30 characters, so they fit 32 bits).
   let capacity = Math.max(16, Math.ceil(source.length / CHARACTERS_PER_ATOM));
   let starts = new Int32Array(capacity);
   let ends = new Int32Array(capacity);
-  let tokens = new Int32Array(capacity);
+  let prefix = new Int32Array(capacity + 1);
   let before = new Uint8Array(capacity);
   let count = 0;
   let line = 0;
@@ -71,13 +73,13 @@ export function* findAtoms(
       capacity *= 2;
       starts = grown(starts, capacity);
       ends = grown(ends, capacity);
-      tokens = grown(tokens, capacity);
+      prefix = grown(prefix, capacity + 1);
       before = grown(before, capacity);
     }
     before[count] = strengthBefore(lines, previousLine, line, previousAtom, atom);
     starts[count] = start;
     ends[count] = start + atom.length;
-    tokens[count] = countAtom(atom);
+    prefix[count + 1] = (prefix[count] as number) + countAtom(atom);
     count++;
     previousLine = line;
     previousAtom = atom;
@@ -87,7 +89,7 @@ export function* findAtoms(
     count,
     start: starts.subarray(0, count),
     end: ends.subarray(0, count),
-    tokens: tokens.subarray(0, count),
+    prefix: prefix.subarray(0, count + 1),
     before: before.subarray(0, count),
     lines,
   };

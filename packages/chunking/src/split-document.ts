@@ -60,8 +60,7 @@ function* splitSteps(
   const resolved = resolveChunkingOptions(options);
   const atoms = yield* findAtoms(source, resolved.contentType, cachedCounter(count));
   const budget = resolved.maxTokens - resolved.overlapTokens;
-  const prefix = new Float64Array(atoms.count + 1);
-  for (let i = 0; i < atoms.count; i++) prefix[i + 1] = (prefix[i] as number) + (atoms.tokens[i] as number);
+  const prefix = atoms.prefix;
   const splitter = new SpanSplitter(source, atoms, prefix, budget, count);
   const pieces: OwnPiece[] = [];
   let sectionStart = 0;
@@ -92,7 +91,7 @@ class SpanSplitter {
   constructor(
     private readonly source: string,
     private readonly atoms: Atoms,
-    private readonly prefix: Float64Array,
+    private readonly prefix: Int32Array,
     private readonly budget: number,
     private readonly count: WordPieceCounter,
   ) {}
@@ -202,7 +201,7 @@ function unitHash(source: string, start: number, end: number): number {
 function assemble(
   source: string,
   atoms: Atoms,
-  prefix: Float64Array,
+  prefix: Int32Array,
   pieces: readonly OwnPiece[],
   overlapTokens: number,
 ): TextChunk[] {
@@ -235,7 +234,7 @@ function assemble(
 }
 
 /** The first atom of a chunk's overlap (`piece.atom` itself when none fits). */
-function overlapStart(atoms: Atoms, prefix: Float64Array, piece: OwnPiece, overlapTokens: number): number {
+function overlapStart(atoms: Atoms, prefix: Int32Array, piece: OwnPiece, overlapTokens: number): number {
   let from = piece.atom;
   while (
     from > piece.sectionStart &&
