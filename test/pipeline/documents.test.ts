@@ -97,6 +97,29 @@ describe.skipIf(services === undefined)('POST /v1/documents: whole documents in,
     });
   });
 
+  it("stores a large document (its text decoded from the body's bytes) chunk for chunk as the splitter cut it", async () => {
+    // Over the parser's long-string size, with escapes, characters of 2, 3 and 4 bytes, and
+    // surrogate pairs, so both the body's decoding and the database's cutting by byte offsets show.
+    const text = generateSeedChunks(400, 9)
+      .map((paragraph, i) => `## Part ${i} 🧬\n\n${paragraph} 𝑥² ≈ 漢 "quoted"\t\\ end.`)
+      .join('\n\n');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(65_536);
+    const posted = await call(fixture.pipeline.baseUrl, 'POST', '/v1/documents', {
+      namespace: 'docs',
+      documentId: 'large',
+      text,
+      contentType: 'text/markdown',
+    });
+    expect(posted.status).toBe(202);
+    const expected = splitDocument(text, { contentType: 'text/markdown' }, count);
+    expect(posted.body.chunkCount).toBe(expected.length);
+    const { chunks } = await allChunks('/v1/documents/large?namespace=docs', 1_000);
+    expect(chunks.map((c) => [c.start, c.end, c.text])).toEqual(
+      expected.map((c) => [c.start, c.end, c.text]),
+    );
+    expect(rebuildSource(chunks)).toBe(text);
+  });
+
   it('finds a fact in the last sentence of a long text posted as a document; as one chunk it is counted as truncated', async () => {
     expect(LONG_TEXT.length).toBeGreaterThan(3_500);
     expect(count(LONG_TEXT)).toBeGreaterThan(254);

@@ -11,6 +11,8 @@ export interface Submission {
   readonly namespace: string;
   readonly documentId: string;
   readonly chunks: readonly NewChunk[];
+  /** The text the chunks were cut from, when their offsets point into it (a document's). */
+  readonly source?: string | undefined;
   readonly kind: BatchKind;
   readonly contentType?: string | undefined;
   readonly chunking?: Readonly<Record<string, unknown>> | undefined;
@@ -44,6 +46,7 @@ export class ChunkIntake {
           namespace: submission.namespace,
           documentId: submission.documentId,
           chunks: submission.chunks,
+          source: submission.source,
           queue: kind,
           kind: submission.kind,
           contentType: submission.contentType,

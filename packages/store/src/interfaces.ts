@@ -65,6 +65,12 @@ export interface NewBatch {
    * over to new chunks with the same text, so only changed chunks are embedded. Default false.
    */
   readonly carryOver?: boolean | undefined;
+  /**
+   * The text every chunk was cut from (a document's), when each chunk's offsets point into it:
+   * it is sent once and the database cuts the chunks' texts out of it, rather than every chunk's
+   * text being copied into one more buffer. Every chunk must then have offsets.
+   */
+  readonly source?: string | undefined;
 }
 
 export interface AcceptedBatch {

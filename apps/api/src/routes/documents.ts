@@ -88,6 +88,7 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
         namespace,
         documentId: body.documentId,
         kind: 'document',
+        source: body.text,
         contentType: options.contentType,
         chunking: { maxTokens: options.maxTokens, overlapTokens: options.overlapTokens },
         chunks: pieces.map((piece) => ({
