@@ -31,4 +31,4 @@ USER node
 EXPOSE 3000
 # As the Procfile's web command: a fixed glibc mmap threshold returns what ONNX Runtime frees after
 # loading the model (API peak RSS -11 MB); see scripts/start.mjs.
-CMD ["env", "MALLOC_MMAP_THRESHOLD_=65536", "node", "--max-semi-space-size=2", "--optimize-for-size", "apps/api/dist/main.js"]
+CMD ["env", "MALLOC_MMAP_THRESHOLD_=65536", "node", "--max-semi-space-size=2", "--optimize-for-size", "--expose-gc", "apps/api/dist/main.js"]

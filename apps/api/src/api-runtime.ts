@@ -21,7 +21,7 @@ import { type BuildAppOptions, buildApp } from './build-app.js';
  * inference is the worker's. ORT_SESSIONS and ORT_THREADS override them; the start-up log still
  * says what CPU budget (cgroup quota or cores) the process has.
  */
-export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 512 } as const;
+export const API_EMBEDDER_LIMITS = { maxBatchSize: 32, maxBatchTokens: 256 } as const;
 const API_DEFAULT_THREADS = 1;
 const API_DEFAULT_SESSIONS = 1;
 

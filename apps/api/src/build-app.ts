@@ -7,6 +7,7 @@ import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth/authenticate.js';
 import { KeyRegistry } from './auth/key-registry.js';
 import { ChunkIntake } from './chunk-intake.js';
+import { collectAfterLargeBodies } from './collect-after-large-bodies.js';
 import { sendError } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { batchEventRoutes } from './routes/batch-events.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // JSON only: a text/plain body gets 415, not a schema error about a string.
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
+  collectAfterLargeBodies(app);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(

@@ -25,7 +25,8 @@ export const PROCESS_RUNTIMES: { readonly web: ProcessRuntime; readonly worker: 
   // let RSS grow ~15 MB under load. Small semi-spaces promote more short-lived objects, which V8
   // then let old space fill with (heap 28 MB live, 72 MB used late in a 50k load);
   // --optimize-for-size collects sooner (peak 175 MB against 189 MB, search latency unchanged).
-  web: { nodeFlags: ['--max-semi-space-size=2', '--optimize-for-size'], env: MMAP_THRESHOLD },
+  // --expose-gc lets the API collect after each large body (collect-after-large-bodies.ts).
+  web: { nodeFlags: ['--max-semi-space-size=2', '--optimize-for-size', '--expose-gc'], env: MMAP_THRESHOLD },
   // Small semi-spaces here too: with the default the young generation grew and shrank by ~15 MB,
   // moving RSS with it; with 2 MB, 10k-chunk bench runs peaked 24 MB lower (241 against 265 MB)
   // at the same chunks/s (357.9 against 357.8, medians of 3 interleaved runs).
