@@ -4,7 +4,7 @@
  * JSON.parse needs the whole body as a string first: for a 5 MiB document that is the body's bytes
  * (5 MB), the body decoded (10 MB of UTF-16 once one character is outside Latin-1) and the text
  * parsed out of it (10 MB more), all alive at once. Decoding the long strings from the bytes
- * instead, and parsing only the rest, keeps the bytes and the text: 15 MB less at the API's peak.
+ * instead, and parsing only the rest, keeps the bytes and the text: 10 MB less at the API's peak.
  */
 
 /** A string value's contents in the body's bytes: from after its opening quote to its closing one. */

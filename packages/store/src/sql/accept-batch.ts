@@ -204,7 +204,7 @@ async function replaceChunks(client: pg.PoolClient, batch: NewBatch, identityId:
       identityId,
       batch.carryOver === true,
       // Last: pg's writer then grows its buffer once around it instead of copying it again for
-      // every parameter that follows (8 MB less at the peak of a 5 MiB document).
+      // every parameter that follows (10 MB less at the peak of a 5 MiB document).
       texts.value,
     ],
   );
