@@ -12,34 +12,6 @@ export const MAX_JSON_DEPTH = 32;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * How deep `json` nests objects and arrays, stopping early past `limit`. A scan rather than a
- * walk of the parsed value: what must be refused is refused before JSON.parse builds it, and
- * nothing later (schema validation, JSON.stringify of metadata) recurses deeper than the limit.
- */
-export function nestingDepth(json: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
-/**
  * String values at least this long are decoded from the body's bytes rather than by JSON.parse:
  * a document's text, not the fields around it.
  */
@@ -61,15 +33,12 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', async (request: FastifyRequest, payload: IncomingMessage) => {
     const body = await readRequestBody(request, payload);
     if (!isUtf8(body)) throw new ApiError('invalid_utf8');
-    const scan =
-      body.length >= LONG_STRING_BYTES ? scanJsonBytes(body, LONG_STRING_BYTES, MAX_JSON_DEPTH) : undefined;
-    const long = scan?.longStrings.filter((string) => isDecodable(body, string)) ?? [];
-    if (scan === undefined || long.length === 0) {
-      const text = utf8.decode(body);
-      if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeep();
-      return parseText(request, text);
+    const scan = scanJsonBytes(body, LONG_STRING_BYTES, MAX_JSON_DEPTH);
+    if (scan.depth > MAX_JSON_DEPTH) {
+      throw new ApiError('nesting_too_deep', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
-    if (scan.depth > MAX_JSON_DEPTH) throw tooDeep();
+    const long = scan.longStrings.filter((string) => isDecodable(body, string));
+    if (long.length === 0) return parseText(request, utf8.decode(body));
     // Each long string becomes a placeholder no client can guess; the rest is small.
     const marker = `${randomUUID()}:`;
     const parts: string[] = [];
@@ -83,10 +52,6 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     parts.push(utf8.decode(body.subarray(from)));
     return putBack(await parseText(request, parts.join('')), values);
   });
-}
-
-function tooDeep(): ApiError {
-  return new ApiError('nesting_too_deep', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 /** `value` with each placeholder string replaced by the string it stands for (in place). */

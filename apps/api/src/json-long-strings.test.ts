@@ -4,18 +4,16 @@ import { decodeInPlace, isDecodable, scanJsonBytes } from './json-long-strings.j
 /** Every long string value of `json` decoded from its bytes, as the parser does. */
 function decodedValues(json: string, minBytes = 8): (string | undefined)[] {
   const bytes = Buffer.from(json, 'utf8');
-  const scan = scanJsonBytes(bytes, minBytes, 32);
-  if (scan === undefined) throw new Error('unclosed string');
-  return scan.longStrings.map((s) => (isDecodable(bytes, s) ? decodeInPlace(bytes, s) : undefined));
+  return scanJsonBytes(bytes, minBytes, 32).longStrings.map((s) =>
+    isDecodable(bytes, s) ? decodeInPlace(bytes, s) : undefined,
+  );
 }
 
 describe('scanJsonBytes', () => {
   it('finds long string values, not keys or short strings', () => {
     const json = '{"a long key, not a value": "a long value here", "b": "short", "c": ["another long one"]}';
     const bytes = Buffer.from(json);
-    const found = scanJsonBytes(bytes, 10, 32)?.longStrings.map((s) =>
-      bytes.toString('utf8', s.start, s.end),
-    );
+    const found = scanJsonBytes(bytes, 10, 32).longStrings.map((s) => bytes.toString('utf8', s.start, s.end));
     expect(found).toEqual(['a long value here', 'another long one']);
   });
 
@@ -24,14 +22,26 @@ describe('scanJsonBytes', () => {
     expect(decodedValues(json)).toEqual(['say \\"no\\" and \\\\ then "quoted"']);
   });
 
-  it('counts nesting outside strings and stops past the limit', () => {
-    expect(scanJsonBytes(Buffer.from('{"a":[1,{"b":"[[[{{{"}]}'), 100, 32)?.depth).toBe(3);
-    expect(scanJsonBytes(Buffer.from('['.repeat(1_000)), 100, 32)?.depth).toBe(33);
+  it('counts objects and arrays, not brackets inside strings', () => {
+    const depth = (json: string) => scanJsonBytes(Buffer.from(json), 100, 32).depth;
+    expect(depth('1')).toBe(0);
+    expect(depth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(depth('{"a":"[[[{{{"}')).toBe(1);
+    expect(depth('["\\"[[[", "\\\\", [2]]')).toBe(2);
+    expect(depth('{"a":[1,{"b":"[[[{{{"}]}')).toBe(3);
   });
 
-  it('says when a string is never closed', () => {
-    expect(scanJsonBytes(Buffer.from('{"text": "no end'), 4, 32)).toBeUndefined();
-    expect(scanJsonBytes(Buffer.from('{"text": "escaped end\\"}'), 4, 32)).toBeUndefined();
+  it('stops counting past the limit', () => {
+    expect(scanJsonBytes(Buffer.from('['.repeat(1_000_000)), 100, 32).depth).toBe(33);
+  });
+
+  it('ends the scan at a string never closed, with what it found before it', () => {
+    const unclosed = Buffer.from('[{"text": "a long closed value"}, "no end');
+    expect(scanJsonBytes(unclosed, 4, 32)).toEqual({ longStrings: [{ start: 11, end: 30 }], depth: 2 });
+    expect(scanJsonBytes(Buffer.from('{"text": "escaped end\\"}'), 4, 32)).toEqual({
+      longStrings: [],
+      depth: 1,
+    });
   });
 });
 

@@ -24,10 +24,12 @@ const BACKSLASH = 0x5c;
 
 /**
  * Finds the string values (not keys) of at least `minBytes` bytes in JSON `bytes`, and how deep
- * they nest (stopping early past `depthLimit`). Undefined when a string is not closed: the body
- * is not JSON, and JSON.parse says so.
+ * objects and arrays nest outside strings (stopping early past `depthLimit`). A scan of the bytes
+ * rather than a walk of the parsed value: what must be refused is refused before JSON.parse
+ * builds it, and nothing later (schema validation, JSON.stringify of metadata) recurses deeper
+ * than the limit. A string never closed ends the scan (JSON.parse then refuses the body).
  */
-export function scanJsonBytes(bytes: Uint8Array, minBytes: number, depthLimit: number): BodyScan | undefined {
+export function scanJsonBytes(bytes: Uint8Array, minBytes: number, depthLimit: number): BodyScan {
   const longStrings: LongString[] = [];
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let depth = 0;
@@ -36,7 +38,7 @@ export function scanJsonBytes(bytes: Uint8Array, minBytes: number, depthLimit: n
     const c = bytes[i] as number;
     if (c === QUOTE) {
       const end = closingQuote(buffer, i + 1);
-      if (end === -1) return undefined;
+      if (end === -1) break;
       if (end - (i + 1) >= minBytes && !isKey(bytes, end + 1)) longStrings.push({ start: i + 1, end });
       i = end;
     } else if (c === 0x7b || c === 0x5b) {
