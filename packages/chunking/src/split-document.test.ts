@@ -55,6 +55,10 @@ describe('splitDocument: every chunk fits, is counted exactly and the source is 
       'emoji 🧬🔬 and [SEP] [CLS] in user text. ',
     'one long word': `start ${'abcdefghij'.repeat(300)} and ${'x-y.'.repeat(400)} end`,
     'leading and trailing whitespace': '\n\n   First.\n\nSecond paragraph.  \n\n\n',
+    // One atom per two characters, three times the one per six the atom columns were first sized for.
+    'a table of one-digit numbers': Array.from({ length: 400 }, (_, row) =>
+      Array.from({ length: 12 }, (_, column) => (row * 7 + column) % 10).join(' '),
+    ).join('\n'),
   };
   for (const [name, source] of Object.entries(texts)) {
     for (const options of [
