@@ -1,7 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { collectAfterLargeBodies, LARGE_BODY_BYTES } from './collect-after-large-bodies.js';
+import {
+  collectAfterLargeBodies,
+  collectAfterLargeStep,
+  LARGE_BODY_BYTES,
+} from './collect-after-large-bodies.js';
 
 describe('collectAfterLargeBodies', () => {
   it('collects once after answering a large body, not after small ones', async () => {
@@ -25,5 +29,19 @@ describe('collectAfterLargeBodies', () => {
     await nextTurn();
     expect(collections).toBe(1);
     await app.close();
+  });
+});
+
+describe('collectAfterLargeStep', () => {
+  it('collects after a large step only, and only when the process may', () => {
+    let collections = 0;
+    const gc = () => {
+      collections++;
+    };
+    expect(collectAfterLargeStep(LARGE_BODY_BYTES - 1, gc)).toBe(false);
+    expect(collections).toBe(0);
+    expect(collectAfterLargeStep(LARGE_BODY_BYTES, gc)).toBe(true);
+    expect(collections).toBe(1);
+    expect(collectAfterLargeStep(5 * LARGE_BODY_BYTES, undefined)).toBe(false);
   });
 });

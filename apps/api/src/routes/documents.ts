@@ -10,6 +10,7 @@ import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { namespaceFor } from '../auth/namespace-scope.js';
 import type { ChunkIntake } from '../chunk-intake.js';
+import { collectAfterLargeStep } from '../collect-after-large-bodies.js';
 import {
   BODY_ERRORS,
   DOCUMENT_ACCEPTED_RESPONSE,
@@ -77,6 +78,8 @@ export function documentRoutes(app: FastifyInstance, deps: AppDeps, intake: Chun
         throw error;
       }
       const pieces = await splitDocumentYielding(body.text, options, count);
+      // Before the statement that stores the chunks is written (6 MB for 5 MiB), not beside it.
+      collectAfterLargeStep(bytes);
       if (pieces.length === 0) {
         throw new ApiError(
           'no_chunks',
