@@ -13,7 +13,22 @@ const key = process.env.EMBEDQ_API_KEY ?? 'local-dev-key';
 const namespace = `edits-${process.pid}`;
 
 async function request(method, path, body) {
-  const response = await fetch(`${api}${path}`, {
+  for (;;) {
+    const response = await send(method, path, body);
+    // The per-key rate limit (a measuring script polls; the loads before it used the same key).
+    if (response.status === 429) {
+      await response.arrayBuffer();
+      await sleep(1000 * Number(response.headers.get('retry-after') ?? 1));
+      continue;
+    }
+    const answer = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+}
+
+function send(method, path, body) {
+  return fetch(`${api}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${key}`,
@@ -21,9 +36,6 @@ async function request(method, path, body) {
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
 }
 
 async function post(text) {
