@@ -61,6 +61,36 @@ describe.skipIf(services === undefined)('re-embedding a namespace with another g
     expect(posted.status).toBe(202);
     return fixture.settled(posted.body.batchId as string);
   };
+  /**
+   * fixture.settled, and when a batch does not settle, the state that says why: its counts and
+   * identity, each chunk's rows per identity, the namespace's re-embedding and the queues' jobs.
+   * (This test timed out once in a full run and never alone.)
+   */
+  const settledOrExplained = async (batchId: string) => {
+    try {
+      return await fixture.settled(batchId);
+    } catch (error) {
+      const batch = await db().query(
+        'SELECT identity_id, chunk_count, embedded_count, failed_count, created_at FROM batches WHERE id = $1',
+        [batchId],
+      );
+      const chunkRows = await db().query(
+        `SELECT c.chunk_index, array_agg(e.identity_id || ':' || CASE WHEN e.embedding IS NULL THEN coalesce(e.error, 'none') ELSE 'vector' END) AS rows
+           FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE c.batch_id = $1 GROUP BY 1 ORDER BY 1`,
+        [batchId],
+      );
+      const reembeddings = await db().query('SELECT * FROM reembeddings ORDER BY id');
+      const { queues } = fixture.pipeline.api.producer;
+      const jobs = {
+        interactive: await queues.interactive.getJobCounts(),
+        bulk: await queues.bulk.getJobCounts(),
+      };
+      throw new Error(
+        `${(error as Error).message}\n${JSON.stringify({ batch: batch.rows, chunks: chunkRows.rows, reembeddings: reembeddings.rows, jobs })}`,
+        { cause: error },
+      );
+    }
+  };
   const reembedding = async (namespace: string) => {
     const listed = await api('GET', `/admin/reembeddings?namespace=${namespace}`);
     expect(listed.status).toBe(200);
@@ -279,7 +309,7 @@ describe.skipIf(services === undefined)('re-embedding a namespace with another g
       expect(n).toBeLessThan(600);
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const id of batchIds) await fixture.settled(id);
+    for (const id of batchIds) await settledOrExplained(id);
     const total = 40 + 3 * batchIds.length;
     await waitFor('every chunk to have an fp32 vector', async () => {
       const rows = await identityRows('busy');
