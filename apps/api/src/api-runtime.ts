@@ -2,8 +2,11 @@ import type { ApiConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  type GraphKey,
   GraphSet,
+  graphFile,
   graphIdentity,
+  localGraphs,
   logInferenceSizing,
   logInferenceThreadEvents,
   type Precision,
@@ -43,9 +46,10 @@ export async function startApi(
     sessions: API_DEFAULT_SESSIONS,
     threads: API_DEFAULT_THREADS,
   });
-  const openGraph = (precision: Precision) =>
+  const openGraph = (graph: GraphKey) =>
     createEmbedder({
-      precision,
+      precision: graphFile(graph).precision,
+      graph,
       ...API_EMBEDDER_LIMITS,
       sessions: sizing.sessions,
       threads: sizing.threads,
@@ -81,7 +85,7 @@ export async function startApi(
   const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
   const identityId = lazyModelIdentity(pool, await graphIdentity(embedder.precision));
   const localGraph = (precision: string) => graphIdentity(precision as Precision);
-  const precisionOf = localGraphResolver(pool, localGraph);
+  const graphOf = localGraphResolver(pool, (precision) => localGraphs(precision as Precision));
   const withQueryGraph = async <T>(
     namespace: string,
     fn: (e: Embedder, identityId: number) => Promise<T>,
@@ -89,8 +93,8 @@ export async function startApi(
     const active = await readNamespaceIdentity(pool, namespace);
     const own = await identityId();
     if (active === undefined || active.id === own) return fn(embedder, own);
-    const precision = (await precisionOf(active.id)) as Precision;
-    return graphs.use(precision, (graph) => fn(graph, active.id));
+    const key = (await graphOf(active.id)) as GraphKey;
+    return graphs.use(key, (graph) => fn(graph, active.id));
   };
   const app = await buildApp(
     { config, pool, producer, embedder, identityId, withQueryGraph, localGraph, batchEvents, webhooks },

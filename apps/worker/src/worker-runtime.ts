@@ -2,8 +2,11 @@ import type { WorkerConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  type GraphKey,
   GraphSet,
+  graphFile,
   graphIdentity,
+  localGraphs,
   logInferenceSizing,
   logInferenceThreadEvents,
   type Precision,
@@ -68,8 +71,7 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
   // the first job that needs it, released a minute after the last.
   const graphs = new GraphSet({
     primary: embedder,
-    open: (precision) =>
-      createOwnEmbedder({ ...config, embedding: extraGraphSizing(config, precision) }, logger),
+    open: (graph) => createOwnEmbedder({ ...config, embedding: extraGraphSizing(config, graph) }, logger),
     idleMs: config.extraGraphIdleMs,
     onChange: (event) => logger.info(event, `graph ${event.action}`),
   });
@@ -83,13 +85,13 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
     onIdleError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const identity = await graphIdentity(embedder.precision);
-  const precisionOf = localGraphResolver(pool, (precision) => graphIdentity(precision as Precision));
+  const graphOf = localGraphResolver(pool, (precision) => localGraphs(precision as Precision));
   const deps = {
     db: pool,
     embedder,
     identityId: lazyModelIdentity(pool, identity),
     withGraph: async <T>(identityId: number, fn: (e: Embedder) => Promise<T>) =>
-      graphs.use((await precisionOf(identityId)) as Precision, fn),
+      graphs.use((await graphOf(identityId)) as GraphKey, fn),
     workerId: config.workerId,
   };
   const connection: QueueConnectionOptions = {
@@ -342,20 +344,24 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
  * made 155.8 at 204 MB. Beside the resident graph, the 94 MB decide it: with two sessions a
  * worker re-embedding to fp32 peaked at 417-480 MB, too near a 512 MB dyno.
  */
-function extraGraphSizing(config: Pick<WorkerConfig, 'embedding'>, precision: Precision) {
+function extraGraphSizing(config: Pick<WorkerConfig, 'embedding'>, graph: GraphKey) {
   const own = sizeInference(config.embedding, readCpuBudget());
-  return { precision, sessions: 1, threads: own.sessions * own.threads };
+  return { precision: graphFile(graph).precision, graph, sessions: 1, threads: own.sessions * own.threads };
 }
 
 /**
  * The worker's embedder, sized to the CPUs this process may use: a dyno or container reports its
  * host's cores, so the cgroup quota comes first. ORT_SESSIONS and ORT_THREADS win when set.
  */
-async function createOwnEmbedder(config: Pick<WorkerConfig, 'embedding'>, logger: Logger): Promise<Embedder> {
+async function createOwnEmbedder(
+  config: { readonly embedding: WorkerConfig['embedding'] & { readonly graph?: GraphKey } },
+  logger: Logger,
+): Promise<Embedder> {
   const sizing = sizeInference(config.embedding, readCpuBudget());
   logInferenceSizing(logger, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
   return createEmbedder({
     precision: config.embedding.precision,
+    ...(config.embedding.graph === undefined ? {} : { graph: config.embedding.graph }),
     sessions: sizing.sessions,
     threads: sizing.threads,
     onInferenceThread: logInferenceThreadEvents(() => logger),

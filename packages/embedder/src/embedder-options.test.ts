@@ -11,6 +11,7 @@ describe('resolveEmbedderOptions', () => {
   it('fills in the documented defaults', () => {
     expect(resolveEmbedderOptions()).toEqual({
       precision: 'int8',
+      graph: 'int8',
       modelDir: defaultModelDir(),
       sessions: Math.min(2, cpus),
       threads: Math.max(1, Math.floor(cpus / Math.min(2, cpus))),
@@ -36,7 +37,8 @@ describe('resolveEmbedderOptions', () => {
 
   it('keeps every option that is given', () => {
     const options = {
-      precision: 'fp32',
+      precision: 'int8',
+      graph: 'int8-v1',
       modelDir: '/models/minilm',
       sessions: 3,
       threads: 1,
@@ -54,6 +56,12 @@ describe('resolveEmbedderOptions', () => {
 
   it.each<[string, EmbedderOptions, string]>([
     ['an unknown precision', { precision: 'fp16' as never }, "precision must be 'int8' or 'fp32', got fp16"],
+    [
+      'a graph of another precision',
+      { precision: 'fp32', graph: 'int8-v1' },
+      "graph 'int8-v1' is not a fp32 graph",
+    ],
+    ['an unknown graph', { graph: 'int9' as never }, "no graph 'int9'"],
     ['sessions 0', { sessions: 0 }, 'sessions must be an integer >= 1, got 0'],
     ['fractional sessions', { sessions: 2.5 }, 'sessions must be an integer >= 1, got 2.5'],
     ['threads 0', { threads: 0 }, 'threads must be an integer >= 1, got 0'],

@@ -1,10 +1,11 @@
-import { defaultModelDir } from '@embedq/model';
+import { defaultModelDir, type GraphKey, graphFile } from '@embedq/model';
 import { readCpuBudget } from './cpu-budget.js';
 import { DEFAULT_MAX_SESSIONS, sizeInference } from './inference-sizing.js';
 import { type EmbedderOptions, MAX_SEQUENCE_LENGTH, type Precision } from './interfaces.js';
 
 export interface ResolvedEmbedderOptions {
   readonly precision: Precision;
+  readonly graph: GraphKey;
   readonly modelDir: string;
   readonly sessions: number;
   readonly threads: number;
@@ -36,6 +37,10 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
   if (precision !== 'int8' && precision !== 'fp32') {
     throw new RangeError(`precision must be 'int8' or 'fp32', got ${String(precision)}`);
   }
+  const graph = options.graph ?? precision;
+  if (graphFile(graph).precision !== precision) {
+    throw new RangeError(`graph '${graph}' is not a ${precision} graph`);
+  }
   // The cgroup files are read only when a count is left unset.
   const counts =
     options.sessions !== undefined && options.threads !== undefined
@@ -43,6 +48,7 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
       : sizeInference(options, readCpuBudget());
   return {
     precision,
+    graph,
     modelDir: options.modelDir ?? defaultModelDir(),
     sessions: positiveInteger('sessions', counts.sessions),
     threads: positiveInteger('threads', counts.threads),

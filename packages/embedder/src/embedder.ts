@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureModel, modelFiles } from '@embedq/model';
+import { ensureModel, graphPath, modelFiles } from '@embedq/model';
 import { ActiveCount } from './active-count.js';
 import { BatchPool, type Lane, type PooledBatch } from './batch-pool.js';
 import type { BatchRunner } from './batch-runner.js';
@@ -30,7 +30,7 @@ const SPARE_WINDOWS = 2;
  */
 async function modelPath(options: ResolvedEmbedderOptions): Promise<{ model: string; tokenizer: string }> {
   const files = modelFiles(options.modelDir);
-  const model = options.precision === 'int8' ? files.int8 : files.fp32;
+  const model = graphPath(options.graph, options.modelDir);
   if (!existsSync(model) || !existsSync(files.tokenizer)) {
     if (files.dir !== modelFiles().dir) {
       throw new Error(

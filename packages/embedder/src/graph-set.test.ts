@@ -1,13 +1,15 @@
+import { graphFile } from '@embedq/model';
 import { describe, expect, it } from 'vitest';
 import { GraphSet } from './graph-set.js';
-import type { Embedder, Precision } from './interfaces.js';
+import type { Embedder, GraphKey } from './interfaces.js';
 
-/** An embedder that records whether it was closed; `embed` is never called here. */
-function fakeEmbedder(precision: Precision): Embedder & { closed: boolean } {
+/** An embedder of `graph` that records whether it was closed; `embed` is never called here. */
+function fakeEmbedder(graph: GraphKey): Embedder & { closed: boolean; graph: GraphKey } {
   const fake = {
     closed: false,
+    graph,
     dimensions: 384,
-    precision,
+    precision: graphFile(graph).precision,
     countWordPieces: () => 0,
     embed: () => Promise.resolve([]),
     embedStream: () => {
@@ -17,7 +19,7 @@ function fakeEmbedder(precision: Precision): Embedder & { closed: boolean } {
       fake.closed = true;
     },
   };
-  return fake as unknown as Embedder & { closed: boolean };
+  return fake as unknown as Embedder & { closed: boolean; graph: GraphKey };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +57,7 @@ describe('GraphSet', () => {
       primary: fakeEmbedder('int8'),
       open: async (precision) => fakeEmbedder(precision),
       idleMs: 60,
-      onChange: (e) => events.push(`${e.action} ${e.precision}`),
+      onChange: (e) => events.push(`${e.action} ${e.graph}`),
     });
     let first: (Embedder & { closed: boolean }) | undefined;
     await graphs.use('fp32', async (e) => {
@@ -69,6 +71,17 @@ describe('GraphSet', () => {
     const second = await graphs.use('fp32', async (e) => e);
     expect(second).not.toBe(first);
     expect(events).toEqual(['loaded fp32', 'released fp32', 'loaded fp32']);
+    await graphs.close();
+  });
+
+  it("loads an earlier graph of the primary's precision as an extra of its own", async () => {
+    const primary = fakeEmbedder('int8');
+    const graphs = new GraphSet({ primary, open: async (graph) => fakeEmbedder(graph) });
+    const earlier = await graphs.use('int8-v1', async (e) => e as Embedder & { graph: GraphKey });
+    expect(earlier).not.toBe(primary);
+    expect(earlier.graph).toBe('int8-v1');
+    expect(earlier.precision).toBe('int8');
+    expect(graphs.loaded()).toEqual(['int8', 'int8-v1']);
     await graphs.close();
   });
 

@@ -1,14 +1,14 @@
-import type { Embedder, Precision } from './interfaces.js';
+import type { Embedder, GraphKey } from './interfaces.js';
 
 export interface GraphSetOptions {
   /** The process's own graph (EMBED_PRECISION): always loaded, never released by the set. */
   readonly primary: Embedder;
-  /** Loads another precision's graph (sized like the primary). */
-  readonly open: (precision: Precision) => Promise<Embedder>;
+  /** Loads another graph (another precision's, or an earlier one), sized for its occasional use. */
+  readonly open: (graph: GraphKey) => Promise<Embedder>;
   /** An extra graph unused this long is released; default 60 s. */
   readonly idleMs?: number;
   /** Told when an extra graph is loaded or released, for the log. */
-  readonly onChange?: (event: { precision: Precision; action: 'loaded' | 'released'; ms: number }) => void;
+  readonly onChange?: (event: { graph: GraphKey; action: 'loaded' | 'released'; ms: number }) => void;
 }
 
 interface Extra {
@@ -25,7 +25,7 @@ interface Extra {
  */
 export class GraphSet {
   readonly #options: GraphSetOptions;
-  readonly #extras = new Map<Precision, Extra>();
+  readonly #extras = new Map<GraphKey, Extra>();
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
@@ -40,27 +40,28 @@ export class GraphSet {
     return this.#options.primary;
   }
 
-  /** The precisions loaded now, the primary's first. */
-  loaded(): Precision[] {
+  /** The graphs loaded now, the primary's first (its key is its precision). */
+  loaded(): GraphKey[] {
     return [this.#options.primary.precision, ...this.#extras.keys()];
   }
 
-  /** Runs `fn` with the graph of `precision`, loading it first if needed; it stays loaded meanwhile. */
-  async use<T>(precision: Precision, fn: (embedder: Embedder) => Promise<T>): Promise<T> {
-    if (precision === this.#options.primary.precision) return fn(this.#options.primary);
+  /** Runs `fn` with the graph `graph`, loading it first if needed; it stays loaded meanwhile. */
+  async use<T>(graph: GraphKey, fn: (embedder: Embedder) => Promise<T>): Promise<T> {
+    // The primary is a precision's current graph, whose key is that precision.
+    if (graph === this.#options.primary.precision) return fn(this.#options.primary);
     if (this.#closed) throw new Error('the graph set is closed');
-    let extra = this.#extras.get(precision);
+    let extra = this.#extras.get(graph);
     if (extra === undefined) {
       const started = Date.now();
-      const loading = this.#options.open(precision).then((embedder) => {
-        this.#options.onChange?.({ precision, action: 'loaded', ms: Date.now() - started });
+      const loading = this.#options.open(graph).then((embedder) => {
+        this.#options.onChange?.({ graph, action: 'loaded', ms: Date.now() - started });
         return embedder;
       });
       extra = { loading, users: 0, lastUsed: Date.now() };
-      this.#extras.set(precision, extra);
+      this.#extras.set(graph, extra);
       // A failed load is forgotten, so the next use tries again.
       loading.catch(() => {
-        if (this.#extras.get(precision) === extra) this.#extras.delete(precision);
+        if (this.#extras.get(graph) === extra) this.#extras.delete(graph);
       });
     }
     extra.users++;
@@ -85,13 +86,13 @@ export class GraphSet {
 
   async #releaseIdle(idleMs: number): Promise<void> {
     const now = Date.now();
-    for (const [precision, extra] of this.#extras) {
+    for (const [graph, extra] of this.#extras) {
       if (extra.users > 0 || now - extra.lastUsed < idleMs) continue;
-      this.#extras.delete(precision);
+      this.#extras.delete(graph);
       const embedder = await extra.loading.catch(() => undefined);
       if (embedder === undefined) continue;
       await embedder.close().catch(() => undefined);
-      this.#options.onChange?.({ precision, action: 'released', ms: 0 });
+      this.#options.onChange?.({ graph, action: 'released', ms: 0 });
     }
   }
 }

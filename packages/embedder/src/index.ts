@@ -1,4 +1,12 @@
-export { type GraphIdentity, graphIdentity, MODEL_NAME } from '@embedq/model';
+export {
+  type GraphIdentity,
+  type GraphKey,
+  graphFile,
+  graphIdentity,
+  isGraphKey,
+  localGraphs,
+  MODEL_NAME,
+} from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';

@@ -7,9 +7,9 @@
  * - embedding: a 384-dim L2-normalised vector (mean pooling over the attention mask, as in
  *   sentence-transformers).
  */
-import type { Precision } from '@embedq/model';
+import type { GraphKey, Precision } from '@embedq/model';
 
-export type { Precision };
+export type { GraphKey, Precision };
 
 export const EMBEDDING_DIMENSIONS = 384;
 /** sentence-transformers truncates all-MiniLM-L6-v2 input at 256 word pieces ([CLS]/[SEP] included). */
@@ -20,6 +20,11 @@ export const MAX_TEXT_WORD_PIECES = MAX_SEQUENCE_LENGTH - 2;
 export interface EmbedderOptions {
   /** Which graph to run. Default `int8`. */
   readonly precision?: Precision;
+  /**
+   * An earlier graph of that precision instead of its current one (`int8-v1`), for a namespace
+   * still pinned to it. Default: the precision's current graph.
+   */
+  readonly graph?: GraphKey;
   /** Folder with the built model. Default: the repository's `models/all-MiniLM-L6-v2`. */
   readonly modelDir?: string;
   /**

