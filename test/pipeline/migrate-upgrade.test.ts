@@ -3,12 +3,14 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { graphIdentity } from '@embedq/embedder';
+import { graphIdentity, UNRECORDED_GRAPHS } from '@embedq/embedder';
 import {
   acceptBatch,
+  adoptUnrecordedVectors,
   batchProgress,
   createPool,
   identityIndexName,
+  lazyModelIdentity,
   listDocumentChunks,
   loadMigrations,
   MIGRATIONS_DIR,
@@ -142,12 +144,22 @@ describe.skipIf(services === undefined)(
       expect((await migrate(pool)).applied).toEqual([]);
     });
 
-    it('the first worker of the locked graph adopts the old vectors, and search finds them', async () => {
-      const registered = await registerModelIdentity(pool, await graphIdentity('int8'));
-      expect(registered.id).toBe(1);
-      identityId = registered.id;
-      const sha = await pool.query('SELECT graph_sha256 FROM model_identities WHERE id = 1');
-      expect(sha.rows[0].graph_sha256).toBe((await graphIdentity('int8')).graphSha256);
+    it('the first process gives the old vectors the graph that made them, and search finds them', async () => {
+      // As the API and workers register their own int8 graph: the vectors of unknown graph go to
+      // the int8 graph of the releases that made them (int8-v1), not to the current one.
+      const [current, maker] = [await graphIdentity('int8'), await graphIdentity(UNRECORDED_GRAPHS.int8)];
+      expect(maker.graphSha256).not.toBe(current.graphSha256);
+      const own = await lazyModelIdentity(pool, current, maker)();
+      identityId = 1;
+      expect(own).toBe(2);
+      const shas = await pool.query('SELECT id, graph_sha256 FROM model_identities ORDER BY id');
+      expect(shas.rows).toEqual([
+        { id: 1, graph_sha256: maker.graphSha256 },
+        { id: 2, graph_sha256: current.graphSha256 },
+      ]);
+      // Registering either graph again changes nothing.
+      expect((await registerModelIdentity(pool, maker)).id).toBe(1);
+      expect(await adoptUnrecordedVectors(pool, maker)).toBe(false);
       const query = new Float32Array(384);
       query[0] = 1;
       const hits = await searchChunks(pool, { vector: query, identityId, k: 5, namespaces: ['ns'] });

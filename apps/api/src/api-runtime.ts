@@ -12,6 +12,7 @@ import {
   type Precision,
   readCpuBudget,
   sizeInference,
+  UNRECORDED_GRAPHS,
 } from '@embedq/embedder';
 import { BatchEventFeed, JobProducer, WebhookQueue } from '@embedq/queue';
 import { createPool, lazyModelIdentity, localGraphResolver, readNamespaceIdentity } from '@embedq/store';
@@ -83,7 +84,12 @@ export async function startApi(
     prefix: config.services.queuePrefix,
   });
   const webhooks = new WebhookQueue(producer.redis, config.services.queuePrefix);
-  const identityId = lazyModelIdentity(pool, await graphIdentity(embedder.precision));
+  const identityId = lazyModelIdentity(
+    pool,
+    await graphIdentity(embedder.precision),
+    // A model folder without that graph has nothing to adopt them with.
+    await graphIdentity(UNRECORDED_GRAPHS[embedder.precision]).catch(() => undefined),
+  );
   const localGraph = (precision: string) => graphIdentity(precision as Precision);
   const graphOf = localGraphResolver(pool, (precision) => localGraphs(precision as Precision));
   const withQueryGraph = async <T>(

@@ -12,6 +12,7 @@ import {
   type Precision,
   readCpuBudget,
   sizeInference,
+  UNRECORDED_GRAPHS,
 } from '@embedq/embedder';
 import {
   createConsumer,
@@ -89,7 +90,12 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
   const deps = {
     db: pool,
     embedder,
-    identityId: lazyModelIdentity(pool, identity),
+    identityId: lazyModelIdentity(
+      pool,
+      identity,
+      // A model folder without that graph has nothing to adopt them with.
+      await graphIdentity(UNRECORDED_GRAPHS[embedder.precision]).catch(() => undefined),
+    ),
     withGraph: async <T>(identityId: number, fn: (e: Embedder) => Promise<T>) =>
       graphs.use((await graphOf(identityId)) as GraphKey, fn),
     workerId: config.workerId,

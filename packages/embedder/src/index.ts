@@ -6,6 +6,7 @@ export {
   isGraphKey,
   localGraphs,
   MODEL_NAME,
+  UNRECORDED_GRAPHS,
 } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';

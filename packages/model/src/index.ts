@@ -20,5 +20,6 @@ export {
   SOURCE_PACKAGE,
   type SourceFiles,
   sourceFiles,
+  UNRECORDED_GRAPHS,
 } from './paths.js';
 export { readSafetensors, type SafeTensor } from './safetensors.js';

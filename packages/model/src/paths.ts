@@ -27,6 +27,12 @@ export const GRAPH_FILES: readonly GraphFile[] = [
   { key: 'int8-v1', precision: 'int8', file: 'model.int8.v1.onnx' },
 ];
 
+/**
+ * The graph of each precision that releases from before model identities were recorded
+ * (2026-11-29 to 2026-12-07) embedded with: their vectors, of unknown graph, are given its identity.
+ */
+export const UNRECORDED_GRAPHS: Readonly<Record<Precision, GraphKey>> = { int8: 'int8-v1', fp32: 'fp32' };
+
 export function graphFile(key: GraphKey): GraphFile {
   const found = GRAPH_FILES.find((g) => g.key === key);
   if (found === undefined) throw new RangeError(`no graph '${String(key)}'`);

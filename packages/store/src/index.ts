@@ -35,6 +35,7 @@ export { findPendingRanges, type PendingRange } from './sql/find-pending-ranges.
 export { listDocumentChunks } from './sql/list-document-chunks.js';
 export { markChunksFailed } from './sql/mark-chunks-failed.js';
 export {
+  adoptUnrecordedVectors,
   identityIndexName,
   lazyModelIdentity,
   type RegisteredIdentity,

@@ -13,8 +13,8 @@ const INDEX_LOCK = 7_202_700;
 
 /**
  * Registers the identity this process embeds with (or finds it) and makes sure its HNSW index
- * exists, returning its id. A process starting on a database migrated from before identities were
- * recorded adopts the vectors of its model and precision (their graph sha256 unknown until now).
+ * exists, returning its id. Vectors from before identities were recorded are not this graph's to
+ * take: adoptUnrecordedVectors gives them the identity of the graph that made them.
  */
 export async function registerModelIdentity(
   pool: pg.Pool,
@@ -28,16 +28,12 @@ export async function registerModelIdentity(
       const found = await client.query<{ id: number }>(
         `WITH existing AS (
            SELECT id FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3
-         ), adopted AS (
-           UPDATE model_identities SET graph_sha256 = $3
-            WHERE model = $1 AND precision = $2 AND graph_sha256 IS NULL AND NOT EXISTS (SELECT 1 FROM existing)
-           RETURNING id
          ), inserted AS (
            INSERT INTO model_identities (model, precision, graph_sha256)
-           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM adopted)
+           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
            RETURNING id
          )
-         SELECT id FROM existing UNION ALL SELECT id FROM adopted UNION ALL SELECT id FROM inserted`,
+         SELECT id FROM existing UNION ALL SELECT id FROM inserted`,
         [identity.model, identity.precision, identity.graphSha256],
       );
       await client.query('COMMIT');
@@ -54,19 +50,59 @@ export async function registerModelIdentity(
 }
 
 /**
- * The identity's id, registered on the first call rather than at start (a process starts while
- * the database is away); a failed registration is tried again by the next caller.
+ * Gives the vectors of a database migrated from before identities were recorded (their graph
+ * sha256 unknown) the identity of `maker`, the graph of their model and precision that the
+ * releases of that time embedded with, and makes sure its index exists. Nothing when there are
+ * none, or when `maker` is registered already. Returns whether it adopted them.
  */
-export function lazyModelIdentity(pool: pg.Pool, identity: ModelIdentity): () => Promise<number> {
+export async function adoptUnrecordedVectors(pool: pg.Pool, maker: ModelIdentity): Promise<boolean> {
+  const adopted = await withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LOCK]);
+      const updated = await client.query<{ id: number }>(
+        `UPDATE model_identities SET graph_sha256 = $3
+          WHERE model = $1 AND precision = $2 AND graph_sha256 IS NULL
+            AND NOT EXISTS (SELECT 1 FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3)
+          RETURNING id`,
+        [maker.model, maker.precision, maker.graphSha256],
+      );
+      await client.query('COMMIT');
+      return updated.rows[0]?.id;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+  if (adopted === undefined) return false;
+  await ensureIdentityIndex(pool, adopted);
+  return true;
+}
+
+/**
+ * The identity's id, registered on the first call rather than at start (a process starts while
+ * the database is away), after `unrecordedMaker` (the graph of its precision that made any
+ * vectors from before identities were recorded) has adopted them; a failed registration is tried
+ * again by the next caller.
+ */
+export function lazyModelIdentity(
+  pool: pg.Pool,
+  identity: ModelIdentity,
+  unrecordedMaker?: ModelIdentity,
+): () => Promise<number> {
   let registering: Promise<number> | undefined;
   return () => {
-    registering ??= registerModelIdentity(pool, identity).then(
-      (registered) => registered.id,
-      (error: unknown) => {
-        registering = undefined;
-        throw error;
-      },
-    );
+    registering ??= (
+      unrecordedMaker === undefined ? Promise.resolve(false) : adoptUnrecordedVectors(pool, unrecordedMaker)
+    )
+      .then(() => registerModelIdentity(pool, identity))
+      .then(
+        (registered) => registered.id,
+        (error: unknown) => {
+          registering = undefined;
+          throw error;
+        },
+      );
     return registering;
   };
 }
