@@ -3,7 +3,6 @@ export {
   type GraphKey,
   graphFile,
   graphIdentity,
-  isGraphKey,
   localGraphs,
   MODEL_NAME,
   UNRECORDED_GRAPHS,

