@@ -91,6 +91,11 @@ function* countAtoms(source: string): Generator<void, number> {
   return count;
 }
 
+/** Word pieces of atoms `from` to `to - 1`. */
+export function spanTokens(atoms: Atoms, from: number, to: number): number {
+  return (atoms.prefix[to] as number) - (atoms.prefix[from] as number);
+}
+
 /** The index of the line holding `offset` (lines are in order of their starts). */
 export function lineAt(lines: readonly SourceLine[], offset: number): number {
   let low = 0;

@@ -1,4 +1,4 @@
-import { type Atoms, findAtoms, lineAt, Strength } from './atoms.js';
+import { type Atoms, findAtoms, lineAt, Strength, spanTokens } from './atoms.js';
 import { resolveChunkingOptions } from './chunking-options.js';
 import type { ChunkingOptions, TextChunk, WordPieceCounter } from './interfaces.js';
 import { runSteps, runStepsYielding } from './run-steps.js';
@@ -60,8 +60,7 @@ function* splitSteps(
   const resolved = resolveChunkingOptions(options);
   const atoms = yield* findAtoms(source, resolved.contentType, cachedCounter(count));
   const budget = resolved.maxTokens - resolved.overlapTokens;
-  const prefix = atoms.prefix;
-  const splitter = new SpanSplitter(source, atoms, prefix, budget, count);
+  const splitter = new SpanSplitter(source, atoms, budget, count);
   const pieces: OwnPiece[] = [];
   let sectionStart = 0;
   for (let i = 1; i <= atoms.count; i++) {
@@ -70,7 +69,7 @@ function* splitSteps(
     sectionStart = i;
     yield;
   }
-  return assemble(source, atoms, prefix, pieces, resolved.overlapTokens);
+  return assemble(source, atoms, pieces, resolved.overlapTokens);
 }
 
 function cachedCounter(count: WordPieceCounter): WordPieceCounter {
@@ -91,7 +90,6 @@ class SpanSplitter {
   constructor(
     private readonly source: string,
     private readonly atoms: Atoms,
-    private readonly prefix: Int32Array,
     private readonly budget: number,
     private readonly count: WordPieceCounter,
   ) {}
@@ -143,7 +141,7 @@ class SpanSplitter {
   }
 
   private tokensOf(from: number, to: number): number {
-    return (this.prefix[to] as number) - (this.prefix[from] as number);
+    return spanTokens(this.atoms, from, to);
   }
 
   private piece(from: number, to: number, sectionStart: number): OwnPiece {
@@ -201,7 +199,6 @@ function unitHash(source: string, start: number, end: number): number {
 function assemble(
   source: string,
   atoms: Atoms,
-  prefix: Int32Array,
   pieces: readonly OwnPiece[],
   overlapTokens: number,
 ): TextChunk[] {
@@ -213,10 +210,10 @@ function assemble(
     let start = ownStart;
     let tokens = piece.tokens;
     if (overlapTokens > 0 && index > 0 && piece.atAtomStart) {
-      const from = overlapStart(atoms, prefix, piece, overlapTokens);
+      const from = overlapStart(atoms, piece, overlapTokens);
       if (from < piece.atom) {
         start = atoms.start[from] as number;
-        tokens += (prefix[piece.atom] as number) - (prefix[from] as number);
+        tokens += spanTokens(atoms, from, piece.atom);
       }
     }
     // Its last line's: a chunk led by a chapter title and a section title sits under both.
@@ -234,14 +231,9 @@ function assemble(
 }
 
 /** The first atom of a chunk's overlap (`piece.atom` itself when none fits). */
-function overlapStart(atoms: Atoms, prefix: Int32Array, piece: OwnPiece, overlapTokens: number): number {
+function overlapStart(atoms: Atoms, piece: OwnPiece, overlapTokens: number): number {
   let from = piece.atom;
-  while (
-    from > piece.sectionStart &&
-    (prefix[piece.atom] as number) - (prefix[from - 1] as number) <= overlapTokens
-  ) {
-    from--;
-  }
+  while (from > piece.sectionStart && spanTokens(atoms, from - 1, piece.atom) <= overlapTokens) from--;
   for (let i = from; i < piece.atom; i++) if ((atoms.before[i] as number) >= Strength.SENTENCE) return i;
   return from;
 }
