@@ -20,30 +20,21 @@ export async function registerModelIdentity(
   pool: pg.Pool,
   identity: ModelIdentity,
 ): Promise<RegisteredIdentity> {
-  const id = await withClient(pool, async (client) => {
-    await client.query('BEGIN');
-    try {
-      // Registrations take turns, so an adoption and an insert of the same identity cannot race.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LOCK]);
-      const found = await client.query<{ id: number }>(
-        `WITH existing AS (
-           SELECT id FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3
-         ), inserted AS (
-           INSERT INTO model_identities (model, precision, graph_sha256)
-           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-           RETURNING id
-         )
-         SELECT id FROM existing UNION ALL SELECT id FROM inserted`,
-        [identity.model, identity.precision, identity.graphSha256],
-      );
-      await client.query('COMMIT');
-      const row = found.rows[0];
-      if (row === undefined) throw new Error('registering the model identity returned no row');
-      return row.id;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  const id = await underIdentityLock(pool, async (client) => {
+    const found = await client.query<{ id: number }>(
+      `WITH existing AS (
+         SELECT id FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3
+       ), inserted AS (
+         INSERT INTO model_identities (model, precision, graph_sha256)
+         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
+         RETURNING id
+       )
+       SELECT id FROM existing UNION ALL SELECT id FROM inserted`,
+      [identity.model, identity.precision, identity.graphSha256],
+    );
+    const row = found.rows[0];
+    if (row === undefined) throw new Error('registering the model identity returned no row');
+    return row.id;
   });
   await ensureIdentityIndex(pool, id);
   return { ...identity, id };
@@ -56,27 +47,38 @@ export async function registerModelIdentity(
  * none, or when `maker` is registered already. Returns whether it adopted them.
  */
 export async function adoptUnrecordedVectors(pool: pg.Pool, maker: ModelIdentity): Promise<boolean> {
-  const adopted = await withClient(pool, async (client) => {
+  const adopted = await underIdentityLock(pool, async (client) => {
+    const updated = await client.query<{ id: number }>(
+      `UPDATE model_identities SET graph_sha256 = $3
+        WHERE model = $1 AND precision = $2 AND graph_sha256 IS NULL
+          AND NOT EXISTS (SELECT 1 FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3)
+        RETURNING id`,
+      [maker.model, maker.precision, maker.graphSha256],
+    );
+    return updated.rows[0]?.id;
+  });
+  if (adopted === undefined) return false;
+  await ensureIdentityIndex(pool, adopted);
+  return true;
+}
+
+/**
+ * Runs `work` in a transaction holding the identities' lock: registrations and adoptions take
+ * turns, so an adoption and an insert of the same identity cannot race.
+ */
+async function underIdentityLock<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LOCK]);
-      const updated = await client.query<{ id: number }>(
-        `UPDATE model_identities SET graph_sha256 = $3
-          WHERE model = $1 AND precision = $2 AND graph_sha256 IS NULL
-            AND NOT EXISTS (SELECT 1 FROM model_identities WHERE model = $1 AND precision = $2 AND graph_sha256 = $3)
-          RETURNING id`,
-        [maker.model, maker.precision, maker.graphSha256],
-      );
+      const result = await work(client);
       await client.query('COMMIT');
-      return updated.rows[0]?.id;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   });
-  if (adopted === undefined) return false;
-  await ensureIdentityIndex(pool, adopted);
-  return true;
 }
 
 /**
