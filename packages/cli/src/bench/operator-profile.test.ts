@@ -100,6 +100,14 @@ describe('summarizeOperatorProfile', () => {
     expect(profile.attentionSplit!.coreSeconds).toBeCloseTo(3 * 500e-6 - projection, 12);
   });
 
+  it("counts a run's padded tokens once when its word table gathers rows and their scales", () => {
+    const gather = (ts: number, table: readonly number[]) =>
+      node('Gather', ts, 10, [table, [2, 4]], [2, 4, table[1]!]);
+    const int8Table = [run(0, 1000), gather(1, [30522, 384]), gather(20, [30522, 1])];
+    const profile = summarizeOperatorProfile([int8Table], { skipRuns: 0 });
+    expect(profile.paddedTokens).toBe(8);
+  });
+
   it('reads an empty trace as no work rather than dividing by zero', () => {
     const profile = summarizeOperatorProfile([[]], { skipRuns: 2 });
     expect(profile).toMatchObject({ runs: 0, kernelSeconds: 0, kinds: [], linearOpsPerToken: 0 });

@@ -176,6 +176,7 @@ export function kernelCalls(
   calls: KernelCall[];
   runs: number;
   runSeconds: number;
+  paddedTokens: number;
 } {
   const runs = events
     .filter((e) => e.cat === 'Session' && e.name === 'model_run')
@@ -185,6 +186,7 @@ export function kernelCalls(
     .filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args?.op_name !== undefined)
     .sort((a, b) => a.ts - b.ts);
   const calls: KernelCall[] = [];
+  let paddedTokens = 0;
   let next = 0;
   for (const run of runs) {
     const end = run.ts + run.dur;
@@ -192,6 +194,14 @@ export function kernelCalls(
     const inRun: OrtTraceEvent[] = [];
     while (next < nodes.length && nodes[next]!.ts <= end) inRun.push(nodes[next++]!);
     const lastNorm = inRun.findLastIndex((e) => e.args?.op_name === 'LayerNormalization');
+    // Every Gather of a run indexes the same ids (a word table of int8 rows gathers its rows and
+    // their scales), so the run's padded tokens are counted once.
+    paddedTokens += Math.max(
+      0,
+      ...inRun
+        .filter((e) => e.args?.op_name === 'Gather')
+        .map((e) => product(dimsOf(e.args?.input_type_shape?.[1]))),
+    );
     for (const [i, e] of inRun.entries()) {
       calls.push({
         op: e.args!.op_name!,
@@ -202,7 +212,12 @@ export function kernelCalls(
       });
     }
   }
-  return { calls, runs: runs.length, runSeconds: runs.reduce((s, r) => s + r.dur / 1e6, 0) };
+  return {
+    calls,
+    runs: runs.length,
+    runSeconds: runs.reduce((s, r) => s + r.dur / 1e6, 0),
+    paddedTokens,
+  };
 }
 
 /** Groups the kernel calls of every session's trace. */
@@ -222,6 +237,7 @@ export function summarizeOperatorProfile(
     const read = kernelCalls(trace, options.skipRuns);
     runs += read.runs;
     runSeconds += read.runSeconds;
+    paddedTokens += read.paddedTokens;
     for (const call of read.calls) {
       const kind = kindOf(call);
       const k = byKind.get(kind) ?? { ops: new Set(), calls: 0, seconds: 0, work: 0 };
@@ -237,8 +253,6 @@ export function summarizeOperatorProfile(
       kernelSeconds += call.seconds;
       linear += kind === 'int8 GEMM' || kind === 'fp32 GEMM' || kind === 'attention' ? linearOps(call) : 0;
       if (call.op === 'QAttention') attentionProjection += linearOps(call);
-      // The ids' Gather sees every padded token once per run.
-      if (call.op === 'Gather') paddedTokens += product(call.inputs[1] ?? []);
     }
   }
   const share = (seconds: number) => (kernelSeconds > 0 ? seconds / kernelSeconds : 0);
