@@ -50,6 +50,7 @@ function hooked(inner: Embedder, before: (texts: readonly string[]) => Promise<v
   return {
     dimensions: inner.dimensions,
     precision: inner.precision,
+    engine: inner.engine,
     countWordPieces: (text) => inner.countWordPieces(text),
     embed: async (texts, options) => {
       await before(texts);

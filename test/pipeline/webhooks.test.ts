@@ -31,6 +31,7 @@ function poisonable(inner: Embedder): Embedder {
   return {
     dimensions: inner.dimensions,
     precision: inner.precision,
+    engine: inner.engine,
     countWordPieces: (text) => inner.countWordPieces(text),
     embed: async (texts, options) => {
       if (texts.some((text) => text.includes(POISON))) throw new UnrecoverableError(`refused ${POISON}`);

@@ -1,11 +1,12 @@
 import { defaultModelDir, type GraphKey, graphFile } from '@embedq/model';
 import { readCpuBudget } from './cpu-budget.js';
 import { DEFAULT_MAX_SESSIONS, sizeInference } from './inference-sizing.js';
-import { type EmbedderOptions, MAX_SEQUENCE_LENGTH, type Precision } from './interfaces.js';
+import { type EmbedderOptions, type Engine, MAX_SEQUENCE_LENGTH, type Precision } from './interfaces.js';
 
 export interface ResolvedEmbedderOptions {
   readonly precision: Precision;
   readonly graph: GraphKey;
+  readonly engine: Engine | 'auto';
   readonly modelDir: string;
   readonly sessions: number;
   readonly threads: number;
@@ -37,6 +38,12 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
   if (precision !== 'int8' && precision !== 'fp32') {
     throw new RangeError(`precision must be 'int8' or 'fp32', got ${String(precision)}`);
   }
+  const engine = options.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'native' && engine !== 'onnxruntime') {
+    throw new RangeError(`engine must be 'auto', 'native' or 'onnxruntime', got ${String(engine)}`);
+  }
+  if (engine === 'native' && precision !== 'int8')
+    throw new RangeError('the native engine runs int8 graphs only');
   const graph = options.graph ?? precision;
   if (graphFile(graph).precision !== precision) {
     throw new RangeError(`graph '${graph}' is not a ${precision} graph`);
@@ -49,6 +56,7 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
   return {
     precision,
     graph,
+    engine,
     modelDir: options.modelDir ?? defaultModelDir(),
     sessions: positiveInteger('sessions', counts.sessions),
     threads: positiveInteger('threads', counts.threads),

@@ -4,6 +4,7 @@ import { ensureModel, graphPath, modelFiles } from '@embedq/model';
 import { ActiveCount } from './active-count.js';
 import { BatchPool, type Lane, type PooledBatch } from './batch-pool.js';
 import type { BatchRunner } from './batch-runner.js';
+import { chooseEngine } from './choose-engine.js';
 import { type ResolvedEmbedderOptions, resolveEmbedderOptions } from './embedder-options.js';
 import { EmbedderClosedError } from './errors.js';
 import {
@@ -12,10 +13,12 @@ import {
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
+  type Engine,
   type InferenceThreadEvent,
   type Precision,
 } from './interfaces.js';
 import { ModelSession } from './model-session.js';
+import { NativeSession } from './native-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
 import { SessionThreads } from './session-threads.js';
 import { TokenWindow } from './token-window.js';
@@ -47,13 +50,15 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const resolved = resolveEmbedderOptions(options);
   const paths = await modelPath(resolved);
   const tokenizer = await loadTokenizer(paths.tokenizer);
-  const runner = await openRunner(resolved, paths.model, tokenizer.padId, options.onInferenceThread);
-  return new OnnxEmbedder(resolved, tokenizer, runner);
+  const engine = chooseEngine(resolved);
+  const runner = await openRunner(resolved, engine, paths.model, tokenizer.padId, options.onInferenceThread);
+  return new OnnxEmbedder(resolved, engine, tokenizer, runner);
 }
 
 /** One session on this thread, or `sessions` single-session threads that run batches side by side. */
 async function openRunner(
   options: ResolvedEmbedderOptions,
+  engine: Engine,
   modelPath: string,
   padId: number,
   onThreadEvent: ((event: InferenceThreadEvent) => void) | undefined,
@@ -63,6 +68,7 @@ async function openRunner(
       const limits = { maxBatchSize: options.maxBatchSize, maxBatchTokens: options.maxBatchTokens };
       return await SessionThreads.open({
         modelPath,
+        engine,
         threads: options.threads,
         sessions: options.sessions,
         limits,
@@ -74,11 +80,15 @@ async function openRunner(
       throw new Error('the model failed to load or failed its first run', { cause });
     }
   }
-  const session = await ModelSession.open({
-    modelPath,
-    threads: options.threads,
-    profilePrefix: options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main'),
-  });
+  const session =
+    engine === 'native'
+      ? await NativeSession.open(modelPath)
+      : await ModelSession.open({
+          modelPath,
+          threads: options.threads,
+          profilePrefix:
+            options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main'),
+        });
   try {
     await session.reserve(options, padId);
   } catch (cause) {
@@ -118,6 +128,7 @@ class OnnxEmbedder implements Embedder {
 
   constructor(
     private readonly options: ResolvedEmbedderOptions,
+    readonly engine: Engine,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly runner: BatchRunner,
   ) {

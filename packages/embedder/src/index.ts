@@ -8,6 +8,7 @@ export {
   UNRECORDED_GRAPHS,
 } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
+export { chooseEngine, nativeBlockers } from './choose-engine.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
@@ -27,6 +28,7 @@ export {
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
+  type Engine,
   type InferenceThreadEvent,
   MAX_SEQUENCE_LENGTH,
   MAX_TEXT_WORD_PIECES,

@@ -1,7 +1,9 @@
 /** Messages between the embedder and its inference threads (`inference-thread.ts`). */
+import type { Engine } from './interfaces.js';
 
 export interface InferenceThreadData {
   readonly modelPath: string;
+  readonly engine: Engine;
   readonly threads: number;
   readonly limits: { readonly maxBatchSize: number; readonly maxBatchTokens: number };
   readonly padId: number;

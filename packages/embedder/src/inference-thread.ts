@@ -1,5 +1,5 @@
 /**
- * Entry of one inference thread: a single ONNX Runtime session that runs the batches the embedder
+ * Entry of one inference thread: a single session (ONNX Runtime's or the native engine's) that runs the batches the embedder
  * posts, one at a time. onnxruntime-node's run blocks the thread that calls it, so sessions that
  * run side by side need threads of their own.
  */
@@ -7,20 +7,25 @@ import { join } from 'node:path';
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FromThread, InferenceThreadData, ToThread } from './inference-thread-protocol.js';
 import { ModelSession } from './model-session.js';
+import { NativeSession } from './native-session.js';
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 async function serve(port: MessagePort, data: InferenceThreadData): Promise<void> {
   const send = (message: FromThread): void => port.postMessage(message);
-  let session: ModelSession;
+  let session: ModelSession | NativeSession;
   try {
-    session = await ModelSession.open({
-      modelPath: data.modelPath,
-      threads: data.threads,
-      // ORT names the file after the prefix and the second it was opened: threads opened within one
-      // second need prefixes of their own.
-      profilePrefix: data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`),
-    });
+    session =
+      data.engine === 'native'
+        ? await NativeSession.open(data.modelPath)
+        : await ModelSession.open({
+            modelPath: data.modelPath,
+            threads: data.threads,
+            // ORT names the file after the prefix and the second it was opened: threads opened
+            // within one second need prefixes of their own.
+            profilePrefix:
+              data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`),
+          });
     await session.reserve(data.limits, data.padId);
   } catch (error) {
     send({ type: 'failed', message: describe(error) });

@@ -17,9 +17,21 @@ export const MAX_SEQUENCE_LENGTH = 256;
 /** Word pieces of a text that reach the model: the window less [CLS] and [SEP]. Past this, a text is truncated. */
 export const MAX_TEXT_WORD_PIECES = MAX_SEQUENCE_LENGTH - 2;
 
+/**
+ * What runs the graph: ONNX Runtime, or embedq's own AVX-512 VNNI kernels (native/), which run
+ * the int8 graph's weights and operators with one thread per session.
+ */
+export type Engine = 'native' | 'onnxruntime';
+
 export interface EmbedderOptions {
   /** Which graph to run. Default `int8`. */
   readonly precision?: Precision;
+  /**
+   * `auto` (the default): the native engine where it can run (an int8 graph, the addon built, a CPU
+   * with AVX-512 VNNI, one thread per session, no ONNX Runtime profile asked for), else ONNX
+   * Runtime. `native` fails where it cannot run; `onnxruntime` never uses it.
+   */
+  readonly engine?: Engine | 'auto';
   /**
    * An earlier graph of that precision instead of its current one (`int8-v1`), for a namespace
    * still pinned to it. Default: the precision's current graph.
@@ -129,6 +141,8 @@ export interface EmbedCallOptions {
 export interface Embedder {
   readonly dimensions: number;
   readonly precision: Precision;
+  /** What runs the graph (see `EmbedderOptions.engine`). */
+  readonly engine: Engine;
   /**
    * Word pieces of `text` by the model's tokenizer, without [CLS]/[SEP] and without truncation:
    * more than MAX_TEXT_WORD_PIECES means the model sees only the first of them.

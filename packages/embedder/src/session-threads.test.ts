@@ -32,6 +32,7 @@ describe('SessionThreads', () => {
       entry,
       onThreadEvent,
       modelPath,
+      engine: 'onnxruntime',
       threads: 1,
       limits: { maxBatchSize: 64, maxBatchTokens: 512 },
       padId: 0,

@@ -4,6 +4,8 @@ export { type BuildModelOptions, buildModel, ensureModel, verifyModel } from './
 export { ModelBuildError } from './errors.js';
 export { type GraphIdentity, graphIdentity, localGraphs } from './graph-identity.js';
 export { FUSED_INPUTS, FUSED_OUTPUT } from './graph-io.js';
+export { type Initializers, readInitializers } from './onnx/read-initializers.js';
+export type { TensorData } from './onnx/tensor.js';
 export {
   defaultModelDir,
   GRAPH_FILES,

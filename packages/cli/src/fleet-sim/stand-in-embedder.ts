@@ -44,6 +44,7 @@ export function createStandInEmbedder(): Embedder {
   return {
     dimensions: DIMENSIONS,
     precision: 'int8',
+    engine: 'onnxruntime',
     countWordPieces,
     embed: async (texts: readonly string[], options?: EmbedCallOptions) => {
       const vectors = texts.map(standInVector);

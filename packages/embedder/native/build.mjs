@@ -1,0 +1,59 @@
+// Builds the native int8 encoder (native/build/embedq_native.node) with the system's C compiler.
+// Optional by design: without x86-64 Linux, a compiler or Node-API headers it says why and exits 0,
+// and the embedder runs the graph on ONNX Runtime instead.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'build');
+const skip = (why) => {
+  console.log(`[native] not built (${why}): the embedder will use ONNX Runtime for every graph`);
+  process.exit(0);
+};
+
+if (process.env.EMBEDQ_NATIVE === 'off') skip('EMBEDQ_NATIVE=off');
+if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.platform} ${process.arch}`);
+
+function headers() {
+  // The Node-API headers of the running Node, else the node-api-headers package.
+  const bundled = join(dirname(process.execPath), '..', 'include', 'node');
+  if (existsSync(join(bundled, 'node_api.h'))) return bundled;
+  try {
+    const require = createRequire(import.meta.url);
+    return require('node-api-headers').include_dir;
+  } catch {
+    return undefined;
+  }
+}
+const include = headers();
+if (include === undefined) skip('no Node-API headers');
+
+const common = ['-O3', '-fPIC', '-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra'];
+// The kernels use AVX-512 VNNI; binding.c does not, so `supported()` runs on any x86-64 CPU.
+const kernels = ['-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512dq', '-mavx512vnni', '-mfma', '-mf16c'];
+const units = [
+  ['int8-linear', kernels],
+  ['layer-norm', kernels],
+  ['attention', kernels],
+  ['encoder', kernels],
+  ['binding', [`-I${include}`]],
+];
+mkdirSync(out, { recursive: true });
+try {
+  const objects = units.map(([name, flags]) => {
+    const object = join(out, `${name}.o`);
+    execFileSync('cc', [...common, ...flags, '-c', join(here, `${name}.c`), '-o', object], { stdio: 'pipe' });
+    return object;
+  });
+  // Linked under a temporary name and renamed, so a running process never loads half a file.
+  const target = join(out, 'embedq_native.node');
+  execFileSync('cc', ['-shared', '-o', `${target}.tmp`, ...objects, '-lm'], { stdio: 'pipe' });
+  renameSync(`${target}.tmp`, target);
+  console.log(`[native] built ${target}`);
+} catch (error) {
+  const detail = error?.stderr?.toString().trim() || error?.message || String(error);
+  skip(`the C compiler failed: ${detail.split('\n').slice(0, 5).join(' | ')}`);
+}

@@ -1,0 +1,73 @@
+/*
+ * embedq's native int8 encoder: the int8 serving graph (all-MiniLM-L6-v2) run with AVX-512 VNNI
+ * kernels of its own instead of ONNX Runtime's. Same weights, same operators in the same order;
+ * only the kernels differ. One encoder runs one batch at a time on the calling thread.
+ */
+#ifndef EMBEDQ_ENCODER_H
+#define EMBEDQ_ENCODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { EQ_HIDDEN = 384, EQ_HEADS = 12, EQ_HEAD_SIZE = 32, EQ_FFN = 1536, EQ_MAX_POSITIONS = 512 };
+/* Rows of the GEMM micro-kernel: quantised inputs are padded to a multiple of it. */
+enum { EQ_TILE_ROWS = 6, EQ_TILE_COLS = 64 };
+
+/* x W + b with int8 W (a scale per column), its input quantised per tensor to uint8 on the fly. */
+typedef struct {
+  int inputs, outputs;
+  int8_t *packed;          /* [outputs / 64][inputs / 4][64][4], the micro-kernel's order */
+  int32_t *column_sums;    /* sum over inputs of each column, for the zero point */
+  float *scale, *bias;     /* per column */
+  float *inverse_divisors; /* per input channel, or NULL: the graph's Mul before quantising */
+} eq_linear;
+
+typedef struct {
+  float *gamma, *beta;
+} eq_norm;
+
+typedef struct {
+  eq_linear qkv, attention_output, ffn_in, ffn_out;
+  eq_norm attention_norm, ffn_norm;
+} eq_layer;
+
+typedef struct {
+  int vocab;
+  int8_t *word_values; /* int8 rows with a scale per row, or ... */
+  float *word_scales;
+  uint16_t *word_f16;  /* ... float16 rows (the int8-v1 graph) */
+  float *positions;    /* position + token type 0, [512][384] */
+  eq_norm embedding_norm;
+  int layer_count;
+  eq_layer *layers;
+  /* Scratch, grown to the largest batch seen and kept. */
+  size_t capacity;
+  float *state, *qkv, *context, *wide, *narrow, *attention;
+  uint8_t *quantized;
+} eq_encoder;
+
+/* Kernels (each in its own file). */
+int eq_linear_init(eq_linear *l, const int8_t *weight, int inputs, int outputs, const float *scale,
+                   const float *bias, const float *inverse_divisors);
+void eq_linear_free(eq_linear *l);
+/* Quantises rows x inputs floats (times the divisors) to uint8 as DynamicQuantizeLinear does. */
+void eq_quantize(const eq_linear *l, const float *x, int rows, uint8_t *out, float *scale, int *zero_point);
+/* out = dequantised GEMM + bias, then GELU when asked. */
+void eq_linear_run(const eq_linear *l, const uint8_t *q, int rows, float scale, int zero_point, float *out,
+                   int gelu);
+/* x = LayerNorm(x + add) row by row (add may be NULL). */
+void eq_layer_norm(float *x, const float *add, int rows, const eq_norm *norm);
+/* Multi-head self-attention of one sequence: qkv [length][3 x 384] to context [length][384]. */
+void eq_attention(const float *qkv, int length, float *context, float *scratch);
+size_t eq_attention_scratch_floats(void);
+
+/* The encoder. */
+eq_encoder *eq_encoder_new(void);
+void eq_encoder_free(eq_encoder *e);
+/*
+ * Pooled unit vectors of a right-padded batch: ids and mask [rows][columns], out [rows][384].
+ * Returns NULL, or a message saying what was wrong with the batch.
+ */
+const char *eq_encode(eq_encoder *e, const int32_t *ids, const int32_t *mask, int rows, int columns, float *out);
+
+#endif

@@ -1,0 +1,29 @@
+import type { ResolvedEmbedderOptions } from './embedder-options.js';
+import type { Engine } from './interfaces.js';
+import { nativeEncoder } from './native-session.js';
+
+/** Why the native engine cannot run these options here; empty when it can. */
+export function nativeBlockers(options: ResolvedEmbedderOptions): string[] {
+  const blockers: string[] = [];
+  if (options.precision !== 'int8') blockers.push('it runs int8 graphs only');
+  if (options.threads > 1) {
+    blockers.push(
+      `it runs one thread per session, and ${options.threads} were set (run more sessions instead)`,
+    );
+  }
+  if (options.profileDir !== undefined) blockers.push('an ONNX Runtime profile was asked for');
+  if (blockers.length === 0) {
+    const native = nativeEncoder();
+    if ('unavailable' in native) blockers.push(native.unavailable);
+  }
+  return blockers;
+}
+
+/** The engine `options.engine` asks for, where it can run; `auto` prefers the native one. */
+export function chooseEngine(options: ResolvedEmbedderOptions): Engine {
+  if (options.engine === 'onnxruntime') return 'onnxruntime';
+  const blockers = nativeBlockers(options);
+  if (blockers.length === 0) return 'native';
+  if (options.engine === 'native') throw new Error(`the native engine cannot run: ${blockers.join('; ')}`);
+  return 'onnxruntime';
+}

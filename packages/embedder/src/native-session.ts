@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { type Initializers, readInitializers } from '@embedq/model';
+import type { BatchRunner } from './batch-runner.js';
+import { EMBEDDING_DIMENSIONS, MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
+import type { PaddedBatch } from './padded-batch.js';
+
+/** The addon built from native/ (`native/build.mjs`, run by the package's build). */
+interface NativeBinding {
+  supported(): boolean;
+  create(tensors: Initializers): NativeHandle;
+  encode(
+    encoder: NativeHandle,
+    ids: Int32Array,
+    mask: Int32Array,
+    rows: number,
+    columns: number,
+  ): Float32Array;
+  close(encoder: NativeHandle): void;
+}
+declare const handle: unique symbol;
+type NativeHandle = { readonly [handle]: true };
+
+/** src/ and dist/ both sit beside native/. */
+const ADDON = fileURLToPath(new URL('../native/build/embedq_native.node', import.meta.url));
+
+let loaded: { binding: NativeBinding } | { unavailable: string } | undefined;
+
+/**
+ * The native encoder's addon, or why this process cannot use it: not built (no C compiler at
+ * install), or a CPU without AVX-512 VNNI (every kernel needs it). Read once per thread.
+ */
+export function nativeEncoder(): { binding: NativeBinding } | { unavailable: string } {
+  if (loaded !== undefined) return loaded;
+  if (!existsSync(ADDON)) {
+    loaded = { unavailable: `it was not built (${ADDON} is missing; the build needs a C compiler)` };
+    return loaded;
+  }
+  const binding = createRequire(import.meta.url)(ADDON) as NativeBinding;
+  loaded = binding.supported()
+    ? { binding }
+    : { unavailable: 'this CPU has no AVX-512 VNNI (avx512f, bw, vl, dq and vnni are all needed)' };
+  return loaded;
+}
+
+/**
+ * The int8 graph run by embedq's own kernels (native/): the graph file's own weights, operator
+ * for operator, on the calling thread. Same interface as `ModelSession`.
+ */
+export class NativeSession implements BatchRunner {
+  readonly capacity = 1;
+  readonly dimensions = EMBEDDING_DIMENSIONS;
+  private encoder: NativeHandle | undefined;
+
+  private constructor(
+    private readonly binding: NativeBinding,
+    encoder: NativeHandle,
+  ) {
+    this.encoder = encoder;
+  }
+
+  static async open(modelPath: string): Promise<NativeSession> {
+    const native = nativeEncoder();
+    if ('unavailable' in native) throw new Error(`the native engine is unavailable: ${native.unavailable}`);
+    const tensors = await readInitializers(modelPath);
+    if (!('layer0_qkv_wq' in tensors))
+      throw new Error(`${modelPath} is not an int8 graph the native engine runs`);
+    return new NativeSession(native.binding, native.binding.create(tensors));
+  }
+
+  async run(batch: PaddedBatch): Promise<Float32Array<ArrayBuffer>> {
+    if (this.encoder === undefined) throw new Error('the native session was released');
+    const ids = batch.ids.subarray(0, batch.rows * batch.columns);
+    const mask = batch.mask.subarray(0, batch.rows * batch.columns);
+    return this.binding.encode(
+      this.encoder,
+      ids,
+      mask,
+      batch.rows,
+      batch.columns,
+    ) as Float32Array<ArrayBuffer>;
+  }
+
+  /** Grows the scratch to the largest batch once, as `ModelSession.reserve` sizes ORT's arena. */
+  async reserve(limits: { maxBatchSize: number; maxBatchTokens: number }, padId: number): Promise<void> {
+    const rows = Math.max(1, Math.floor(limits.maxBatchTokens / MAX_POSITIONS));
+    const columns = Math.min(MAX_POSITIONS, limits.maxBatchTokens);
+    const size = rows * columns;
+    await this.run({
+      ids: new Int32Array(size).fill(padId),
+      mask: new Int32Array(size).fill(1),
+      rows,
+      columns,
+      tokens: size,
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.encoder !== undefined) this.binding.close(this.encoder);
+    this.encoder = undefined;
+  }
+}
