@@ -1,5 +1,6 @@
 /*
- * Node-API binding: supported(), create(tensors), encode(encoder, ids, mask, rows, columns), close(encoder).
+ * Node-API binding: supported(), create(tensors), encode(encoder, ids, mask, rows, columns), close(encoder),
+ * stats(encoder), resetStats(encoder).
  * Built without AVX-512 flags so that supported() runs on any x86-64 CPU; the kernels it calls are
  * only reached after supported() said yes.
  */
@@ -253,6 +254,55 @@ bad:
   return NULL;
 }
 
+static napi_value set_number(napi_env env, napi_value object, const char *name, double value) {
+  napi_value v;
+  if (napi_create_double(env, value, &v) != napi_ok || napi_set_named_property(env, object, name, v) != napi_ok)
+    return NULL;
+  return object;
+}
+
+/* stats(encoder): { runs, tokens, runSeconds, stages: [{ op, calls, seconds, work }] } since the last reset. */
+static napi_value stats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  eq_encoder **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+  if (!slot) return NULL;
+  if (!*slot) {
+    napi_throw_error(env, NULL, "embedq native encoder: the encoder was closed");
+    return NULL;
+  }
+  const eq_stats *s = &(*slot)->stats;
+  napi_value result, stages;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_array_with_length(env, EQ_STAGES, &stages));
+  if (!set_number(env, result, "runs", (double)s->runs) || !set_number(env, result, "tokens", (double)s->tokens) ||
+      !set_number(env, result, "runSeconds", s->run_seconds))
+    return NULL;
+  for (int i = 0; i < EQ_STAGES; i++) {
+    napi_value stage, op;
+    CHECK(napi_create_object(env, &stage));
+    CHECK(napi_create_string_utf8(env, eq_stage_names[i], NAPI_AUTO_LENGTH, &op));
+    CHECK(napi_set_named_property(env, stage, "op", op));
+    if (!set_number(env, stage, "calls", (double)s->stages[i].calls) ||
+        !set_number(env, stage, "seconds", s->stages[i].seconds) || !set_number(env, stage, "work", s->stages[i].work))
+      return NULL;
+    CHECK(napi_set_element(env, stages, (uint32_t)i, stage));
+  }
+  CHECK(napi_set_named_property(env, result, "stages", stages));
+  return result;
+}
+
+static napi_value reset_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  eq_encoder **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+  if (!slot) return NULL;
+  if (*slot) memset(&(*slot)->stats, 0, sizeof(eq_stats));
+  return NULL;
+}
+
 static napi_value close_encoder(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -270,6 +320,8 @@ NAPI_MODULE_INIT() {
       {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
       {"encode", NULL, encode, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_encoder, NULL, NULL, NULL, napi_default, NULL},
+      {"stats", NULL, stats, NULL, NULL, NULL, napi_default, NULL},
+      {"resetStats", NULL, reset_stats, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;

@@ -3,10 +3,30 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "encoder.h"
 
 eq_encoder *eq_encoder_new(void) { return calloc(1, sizeof(eq_encoder)); }
+
+const char *const eq_stage_names[EQ_STAGES] = {"Embed",     "Quantize",  "Int8Gemm", "Int8GemmGelu",
+                                               "Attention", "LayerNorm", "Pooling"};
+
+static double seconds_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Adds the time since `*since` to a stage and restarts the clock. */
+static void count(eq_encoder *e, enum eq_stage stage, double work, double *since) {
+  const double t = seconds_now();
+  eq_stage_stats *s = &e->stats.stages[stage];
+  s->seconds += t - *since;
+  s->work += work;
+  s->calls++;
+  *since = t;
+}
 
 static void free_scratch(eq_encoder *e) {
   free(e->state);
@@ -84,11 +104,14 @@ static void embed(eq_encoder *e, const int32_t *ids, int length, float *out) {
   eq_layer_norm(out, NULL, length, &e->embedding_norm);
 }
 
-static void linear(eq_encoder *e, const eq_linear *l, const float *in, int tokens, float *out, int gelu) {
+static void linear(eq_encoder *e, const eq_linear *l, const float *in, int tokens, float *out, int gelu,
+                   double *clock) {
   float scale;
   int zero_point;
   eq_quantize(l, in, tokens, e->quantized, &scale, &zero_point);
+  count(e, EQ_QUANTIZE, (double)tokens * l->inputs, clock);
   eq_linear_run(l, e->quantized, tokens, scale, zero_point, out, gelu);
+  count(e, gelu ? EQ_GEMM_GELU : EQ_GEMM, 2.0 * tokens * l->inputs * l->outputs, clock);
 }
 
 const char *eq_encode(eq_encoder *e, const int32_t *ids, const int32_t *mask, int rows, int columns, float *out) {
@@ -118,25 +141,33 @@ const char *eq_encode(eq_encoder *e, const int32_t *ids, const int32_t *mask, in
     return tokens == 0 ? "a batch without tokens" : "out of memory";
   }
   /* Only real tokens travel through the layers: padding is never computed. */
+  const double started = seconds_now();
+  double clock = started;
   size_t at = 0;
   for (int r = 0; r < rows; r++) {
     embed(e, ids + (size_t)r * columns, lengths[r], e->state + at * EQ_HIDDEN);
     at += (size_t)lengths[r];
   }
+  count(e, EQ_EMBED, (double)tokens * EQ_HIDDEN, &clock);
   const int n = (int)tokens;
   for (int i = 0; i < e->layer_count; i++) {
     const eq_layer *l = &e->layers[i];
-    linear(e, &l->qkv, e->state, n, e->qkv, 0);
+    linear(e, &l->qkv, e->state, n, e->qkv, 0, &clock);
     at = 0;
+    double attention_ops = 0;
     for (int r = 0; r < rows; r++) {
       eq_attention(e->qkv + at * 3 * EQ_HIDDEN, lengths[r], e->context + at * EQ_HIDDEN, e->attention);
+      attention_ops += 4.0 * lengths[r] * lengths[r] * EQ_HIDDEN;
       at += (size_t)lengths[r];
     }
-    linear(e, &l->attention_output, e->context, n, e->narrow, 0);
+    count(e, EQ_ATTENTION, attention_ops, &clock);
+    linear(e, &l->attention_output, e->context, n, e->narrow, 0, &clock);
     eq_layer_norm(e->state, e->narrow, n, &l->attention_norm);
-    linear(e, &l->ffn_in, e->state, n, e->wide, 1);
-    linear(e, &l->ffn_out, e->wide, n, e->narrow, 0);
+    count(e, EQ_LAYER_NORM, (double)n * EQ_HIDDEN, &clock);
+    linear(e, &l->ffn_in, e->state, n, e->wide, 1, &clock);
+    linear(e, &l->ffn_out, e->wide, n, e->narrow, 0, &clock);
     eq_layer_norm(e->state, e->narrow, n, &l->ffn_norm);
+    count(e, EQ_LAYER_NORM, (double)n * EQ_HIDDEN, &clock);
   }
   /* Mean pooling then L2 normalisation: normalising makes dividing by the count redundant. */
   at = 0;
@@ -151,6 +182,10 @@ const char *eq_encode(eq_encoder *e, const int32_t *ids, const int32_t *mask, in
     for (int h = 0; h < EQ_HIDDEN; h++) vector[h] *= inverse;
     at += (size_t)lengths[r];
   }
+  count(e, EQ_POOLING, (double)tokens * EQ_HIDDEN, &clock);
+  e->stats.runs++;
+  e->stats.tokens += tokens;
+  e->stats.run_seconds += clock - started;
   free(lengths);
   return NULL;
 }

@@ -31,6 +31,19 @@ typedef struct {
   eq_norm attention_norm, ffn_norm;
 } eq_layer;
 
+/* Where a batch's time goes, for `embedq bench --profile`: kept always (a clock read per stage). */
+enum eq_stage { EQ_EMBED, EQ_QUANTIZE, EQ_GEMM, EQ_GEMM_GELU, EQ_ATTENTION, EQ_LAYER_NORM, EQ_POOLING, EQ_STAGES };
+typedef struct {
+  double seconds, work; /* work: int ops (2 x multiply-adds) for GEMMs, float ops for attention, else elements */
+  uint64_t calls;
+} eq_stage_stats;
+typedef struct {
+  eq_stage_stats stages[EQ_STAGES];
+  uint64_t runs, tokens;
+  double run_seconds;
+} eq_stats;
+extern const char *const eq_stage_names[EQ_STAGES];
+
 typedef struct {
   int vocab;
   int8_t *word_values; /* int8 rows with a scale per row, or ... */
@@ -44,6 +57,7 @@ typedef struct {
   size_t capacity;
   float *state, *qkv, *context, *wide, *narrow, *attention;
   uint8_t *quantized;
+  eq_stats stats;
 } eq_encoder;
 
 /* Kernels (each in its own file). */

@@ -11,7 +11,6 @@ export function nativeBlockers(options: ResolvedEmbedderOptions): string[] {
       `it runs one thread per session, and ${options.threads} were set (run more sessions instead)`,
     );
   }
-  if (options.profileDir !== undefined) blockers.push('an ONNX Runtime profile was asked for');
   if (blockers.length === 0) {
     const native = nativeEncoder();
     if ('unavailable' in native) blockers.push(native.unavailable);

@@ -80,15 +80,12 @@ async function openRunner(
       throw new Error('the model failed to load or failed its first run', { cause });
     }
   }
+  const profilePrefix =
+    options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main');
   const session =
     engine === 'native'
-      ? await NativeSession.open(modelPath)
-      : await ModelSession.open({
-          modelPath,
-          threads: options.threads,
-          profilePrefix:
-            options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main'),
-        });
+      ? await NativeSession.open(modelPath, profilePrefix)
+      : await ModelSession.open({ modelPath, threads: options.threads, profilePrefix });
   try {
     await session.reserve(options, padId);
   } catch (cause) {

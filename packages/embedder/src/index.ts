@@ -36,4 +36,10 @@ export {
   type RunReport,
 } from './interfaces.js';
 export { RESERVE_RUNS } from './model-session.js';
+export {
+  NATIVE_PROFILE_SUFFIX,
+  type NativeProfileFile,
+  type NativeStage,
+  type NativeStats,
+} from './native-session.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

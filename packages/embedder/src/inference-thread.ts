@@ -15,17 +15,14 @@ async function serve(port: MessagePort, data: InferenceThreadData): Promise<void
   const send = (message: FromThread): void => port.postMessage(message);
   let session: ModelSession | NativeSession;
   try {
+    // ORT names its file after the prefix and the second it was opened: threads opened within one
+    // second need prefixes of their own.
+    const profilePrefix =
+      data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`);
     session =
       data.engine === 'native'
-        ? await NativeSession.open(data.modelPath)
-        : await ModelSession.open({
-            modelPath: data.modelPath,
-            threads: data.threads,
-            // ORT names the file after the prefix and the second it was opened: threads opened
-            // within one second need prefixes of their own.
-            profilePrefix:
-              data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`),
-          });
+        ? await NativeSession.open(data.modelPath, profilePrefix)
+        : await ModelSession.open({ modelPath: data.modelPath, threads: data.threads, profilePrefix });
     await session.reserve(data.limits, data.padId);
   } catch (error) {
     send({ type: 'failed', message: describe(error) });

@@ -28,8 +28,8 @@ export interface EmbedderOptions {
   readonly precision?: Precision;
   /**
    * `auto` (the default): the native engine where it can run (an int8 graph, the addon built, a CPU
-   * with AVX-512 VNNI, one thread per session, no ONNX Runtime profile asked for), else ONNX
-   * Runtime. `native` fails where it cannot run; `onnxruntime` never uses it.
+   * with AVX-512 VNNI, one thread per session), else ONNX Runtime. `native` fails where it cannot
+   * run; `onnxruntime` never uses it.
    */
   readonly engine?: Engine | 'auto';
   /**
@@ -66,9 +66,10 @@ export interface EmbedderOptions {
   /** Chunks read ahead and sorted by length before batching; bounds memory for any input size. Default 2048. */
   readonly sortWindow?: number;
   /**
-   * Records ONNX Runtime's per-operator profile of every session into this existing folder, one
-   * JSON file per session, written when the embedder closes (`embedq bench --profile` reads them).
-   * For measurement only: profiling slows inference by a few percent.
+   * Records every session's profile into this existing folder, one JSON file per session, written
+   * when the embedder closes (`embedq bench --profile` reads them): ONNX Runtime's per-operator
+   * trace, or the native engine's time per stage (`<prefix>.native.json`). For measurement only:
+   * ONNX Runtime's profiler slows inference by a few percent.
    */
   readonly profileDir?: string;
   /**

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Initializers, readInitializers } from '@embedq/model';
@@ -18,7 +19,32 @@ interface NativeBinding {
     columns: number,
   ): Float32Array;
   close(encoder: NativeHandle): void;
+  stats(encoder: NativeHandle): NativeStats;
+  resetStats(encoder: NativeHandle): void;
 }
+
+/** Where one native session's time went since its reserve run (`embedq bench --profile`). */
+export interface NativeStats {
+  readonly runs: number;
+  /** Real tokens encoded: the native engine never computes padding. */
+  readonly tokens: number;
+  readonly runSeconds: number;
+  readonly stages: readonly NativeStage[];
+}
+export interface NativeStage {
+  /** Embed, Quantize, Int8Gemm, Int8GemmGelu (GELU fused into the GEMM's output), Attention, LayerNorm, Pooling. */
+  readonly op: string;
+  readonly calls: number;
+  readonly seconds: number;
+  /** int ops (multiply-adds x 2) for the GEMMs, float ops for attention, elements for the rest. */
+  readonly work: number;
+}
+
+/** What a profiled native session writes when released: `<prefix>.native.json`. */
+export interface NativeProfileFile extends NativeStats {
+  readonly engine: 'native';
+}
+export const NATIVE_PROFILE_SUFFIX = '.native.json';
 declare const handle: unique symbol;
 type NativeHandle = { readonly [handle]: true };
 
@@ -56,17 +82,19 @@ export class NativeSession implements BatchRunner {
   private constructor(
     private readonly binding: NativeBinding,
     encoder: NativeHandle,
+    private readonly profilePrefix: string | undefined,
   ) {
     this.encoder = encoder;
   }
 
-  static async open(modelPath: string): Promise<NativeSession> {
+  /** With `profilePrefix`, writes the session's stage times to `<prefix>.native.json` when released. */
+  static async open(modelPath: string, profilePrefix?: string): Promise<NativeSession> {
     const native = nativeEncoder();
     if ('unavailable' in native) throw new Error(`the native engine is unavailable: ${native.unavailable}`);
     const tensors = await readInitializers(modelPath);
     if (!('layer0_qkv_wq' in tensors))
       throw new Error(`${modelPath} is not an int8 graph the native engine runs`);
-    return new NativeSession(native.binding, native.binding.create(tensors));
+    return new NativeSession(native.binding, native.binding.create(tensors), profilePrefix);
   }
 
   async run(batch: PaddedBatch): Promise<Float32Array<ArrayBuffer>> {
@@ -94,10 +122,21 @@ export class NativeSession implements BatchRunner {
       columns,
       tokens: size,
     });
+    // A profile counts the real batches only, as ONNX Runtime's leaves out its reserve runs.
+    if (this.encoder !== undefined) this.binding.resetStats(this.encoder);
   }
 
   async release(): Promise<void> {
-    if (this.encoder !== undefined) this.binding.close(this.encoder);
+    if (this.encoder === undefined) return;
+    const encoder = this.encoder;
     this.encoder = undefined;
+    try {
+      if (this.profilePrefix !== undefined) {
+        const file: NativeProfileFile = { engine: 'native', ...this.binding.stats(encoder) };
+        await writeFile(`${this.profilePrefix}${NATIVE_PROFILE_SUFFIX}`, JSON.stringify(file));
+      }
+    } finally {
+      this.binding.close(encoder);
+    }
   }
 }

@@ -1,9 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESERVE_RUNS } from '@embedq/embedder';
+import { NATIVE_PROFILE_SUFFIX, type NativeProfileFile, RESERVE_RUNS } from '@embedq/embedder';
 import { type Int8Peak, measureInt8Peak } from './int8-peak.js';
 import type { CellSummary, RunResult, RunSpec } from './interfaces.js';
+import { summarizeNativeProfile } from './native-profile.js';
 import { type OperatorProfile, type OrtTraceEvent, summarizeOperatorProfile } from './operator-profile.js';
 
 /** Where an embedq run's time goes, and how close its int8 work comes to the machine's peak. */
@@ -15,8 +16,9 @@ export interface EngineProfile {
   readonly profiledRun: { readonly chunksPerSec: number; readonly seconds: number };
   readonly int8Peak: Int8Peak;
   /**
-   * The measured runs' int8 work per second: the linear layers' ops per padded token (from the
-   * profile's shapes) x padded tokens / seconds (the cell's medians).
+   * The measured runs' int8 work per second: the linear layers' ops per token computed (from the
+   * profile) x the tokens the engine computes (padded for ONNX Runtime, real for the native
+   * engine) / seconds (the cell's medians).
    */
   readonly engineOpsPerSecond: number;
   /**
@@ -41,12 +43,17 @@ export async function profileEngine(
     const run = await runChild({ ...spec, profileDir: dir });
     const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
     if (files.length === 0) throw new Error(`the profiled run wrote no trace into ${dir}`);
-    const traces = await Promise.all(
-      files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as OrtTraceEvent[]),
-    );
-    const profile = summarizeOperatorProfile(traces, { skipRuns: RESERVE_RUNS });
+    const read = (f: string) => readFile(join(dir, f), 'utf8').then((text) => JSON.parse(text) as unknown);
+    const native = files.filter((f) => f.endsWith(NATIVE_PROFILE_SUFFIX));
+    const profile =
+      native.length > 0
+        ? summarizeNativeProfile((await Promise.all(native.map(read))) as NativeProfileFile[])
+        : summarizeOperatorProfile((await Promise.all(files.map(read))) as OrtTraceEvent[][], {
+            skipRuns: RESERVE_RUNS,
+          });
     const int8Peak = measureInt8Peak(availableParallelism());
-    const engineOpsPerSecond = (profile.linearOpsPerToken * measured.paddedTokens) / measured.seconds;
+    const computed = profile.engine === 'native' ? measured.tokens : measured.paddedTokens;
+    const engineOpsPerSecond = (profile.linearOpsPerToken * computed) / measured.seconds;
     const peak =
       int8Peak.measured && spec.precision === 'int8'
         ? Math.max(...int8Peak.rates.map((r) => r.opsPerSecond))

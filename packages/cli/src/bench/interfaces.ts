@@ -27,6 +27,8 @@ export interface RunSpec {
   /** Most chunks per inference batch (embedq may form smaller, token-bounded batches). */
   readonly batchSize: number;
   readonly precision: Precision;
+  /** embedq only: what runs the graph (the embedder's `engine`; default auto). */
+  readonly inference?: 'auto' | 'native' | 'onnxruntime';
   /** embedq only: ONNX Runtime sessions run side by side (embedder default when absent). */
   readonly sessions?: number;
   /** embedq only: ONNX Runtime intra-op threads per session (embedder default when absent). */
@@ -69,9 +71,11 @@ export interface RunResult {
   readonly batches: number;
   /** Real word pieces, [CLS] and [SEP] included. */
   readonly tokens: number;
-  /** Batch size x longest sequence, summed over batches: what the model computed. */
+  /** Batch size x longest sequence, summed over batches: what ONNX Runtime computes. */
   readonly paddedTokens: number;
-  /** Per-batch times (embedq: the ONNX Runtime run; peer: the whole pipeline call). */
+  /** embedq only: what ran the graph (absent in reports written before the native engine). */
+  readonly inference?: 'native' | 'onnxruntime';
+  /** Per-batch times (embedq: the engine's run; peer: the whole pipeline call). */
   readonly batchMs: Timings;
   readonly rssSamples: readonly RssSample[];
   /** RSS right after a full garbage collection, every `spec.settleEvery` chunks and at the end. */
@@ -99,6 +103,8 @@ export interface CellSummary {
   readonly batches: number;
   readonly tokens: number;
   readonly paddedTokens: number;
+  /** embedq only: what ran the graph. */
+  readonly inference?: 'native' | 'onnxruntime';
   /** Median over runs of each run's per-batch percentile. */
   readonly batchMs: Timings;
   /** The run whose throughput is the median (lower middle for an even count). */

@@ -36,6 +36,7 @@ export interface MatrixOptions {
   readonly peer: boolean;
   readonly sessions?: number;
   readonly threads?: number;
+  readonly inference?: 'auto' | 'native' | 'onnxruntime';
   readonly maxBatchTokens?: number;
   readonly modelDir?: string;
 }
@@ -51,6 +52,7 @@ export function planMatrix(options: MatrixOptions): MatrixCell[] {
     settleEvery: scaled(options.baseChunks, EARLY_RSS_FACTOR),
     ...optional('sessions', options.sessions),
     ...optional('threads', options.threads),
+    ...optional('inference', options.inference),
     ...optional('maxBatchTokens', options.maxBatchTokens),
   };
   const modelDir = optional('modelDir', options.modelDir);
@@ -189,6 +191,7 @@ export interface MatrixSettings {
   readonly peer: boolean;
   readonly sessions?: number;
   readonly threads?: number;
+  readonly inference?: 'auto' | 'native' | 'onnxruntime';
   readonly maxBatchTokens?: number;
 }
 

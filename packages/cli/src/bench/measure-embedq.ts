@@ -17,6 +17,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
   const embedder = await createEmbedder({
     precision: spec.precision,
     maxBatchSize: spec.batchSize,
+    ...optional('engine', spec.inference),
     ...optional('sessions', spec.sessions),
     ...optional('threads', spec.threads),
     ...optional('maxBatchTokens', spec.maxBatchTokens),
@@ -59,6 +60,7 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
       rssBeforeLoadMB,
       rssAfterLoadMB,
       versions: { 'onnxruntime-node': onnxruntimeNodeVersion() },
+      inference: embedder.engine,
       ...optional('settledRss', settled?.samples),
     });
   } finally {

@@ -56,6 +56,8 @@ export interface OperatorTypeProfile {
 }
 
 export interface OperatorProfile {
+  /** Whose profile: ONNX Runtime's per-operator trace, or the native engine's time per stage. */
+  readonly engine: 'onnxruntime' | 'native';
   readonly sessions: number;
   /** `model_run` events counted (the session's reserve runs left out, see `skipRuns`). */
   readonly runs: number;
@@ -64,7 +66,10 @@ export interface OperatorProfile {
   readonly runSeconds: number;
   readonly kinds: readonly KindProfile[];
   readonly opTypes: readonly OperatorTypeProfile[];
-  /** int ops of the linear layers (int8 GEMMs and QAttention's QKV projection) per padded token. */
+  /**
+   * int ops of the linear layers (int8 GEMMs and QAttention's QKV projection) per token computed:
+   * every padded token for ONNX Runtime, the real ones for the native engine (it skips padding).
+   */
   readonly linearOpsPerToken: number;
   /**
    * QAttention's time split: its QKV projection estimated at the int8 GEMM kind's rate, the rest
@@ -75,10 +80,18 @@ export interface OperatorProfile {
     readonly coreSeconds: number;
     readonly coreShare: number;
   };
+  /** Tokens computed (see `linearOpsPerToken`). */
   readonly paddedTokens: number;
 }
 
-const KIND_OF_OP: Readonly<Record<string, OperatorKind>> = {
+export const KIND_OF_OP: Readonly<Record<string, OperatorKind>> = {
+  // The native engine's stages (NativeStage.op); its Attention is fp32 scores, softmax and sums.
+  Int8Gemm: 'int8 GEMM',
+  Int8GemmGelu: 'int8 GEMM',
+  Quantize: 'quantise/dequantise',
+  LayerNorm: 'layer norm',
+  Pooling: 'pooling',
+  Embed: 'other',
   DynamicQuantizeMatMul: 'int8 GEMM',
   MatMulInteger: 'int8 GEMM',
   MatMulIntegerToFloat: 'int8 GEMM',
@@ -105,7 +118,7 @@ const KIND_OF_OP: Readonly<Record<string, OperatorKind>> = {
   LpNormalization: 'pooling',
 };
 
-const UNIT: Readonly<Record<OperatorKind, RateUnit>> = {
+export const UNIT: Readonly<Record<OperatorKind, RateUnit>> = {
   'int8 GEMM': 'int ops/s',
   'fp32 GEMM': 'float ops/s',
   attention: 'ops/s',
@@ -269,6 +282,7 @@ export function summarizeOperatorProfile(
           coreShare: share(Math.max(0, attention.seconds - projectionSeconds)),
         };
   return {
+    engine: 'onnxruntime',
     sessions: traces.length,
     runs,
     kernelSeconds,

@@ -34,13 +34,18 @@ function describeEngine(p: EngineProfile): string {
   const perToken = formatNumber(p.profile.linearOpsPerToken / 1e6, 2);
   const fraction = p.fractionOfPeak === undefined ? '' : `: ${percent(p.fractionOfPeak)} of the peak`;
   const kind = p.profile.kinds.some((k) => k.kind === 'fp32 GEMM') ? 'float' : 'int';
-  return `engine (${p.cell}, measured runs): ${perToken} M ${kind} ops per padded token -> ${giga(p.engineOpsPerSecond)} G ops/s${fraction}`;
+  const token = p.profile.engine === 'native' ? 'token (padding is not computed)' : 'padded token';
+  return `engine (${p.cell}, measured runs): ${perToken} M ${kind} ops per ${token} -> ${giga(p.engineOpsPerSecond)} G ops/s${fraction}`;
 }
 
 function heading(p: EngineProfile): string {
   const { profile } = p;
+  const whose =
+    profile.engine === 'native'
+      ? `Native engine stage times of one more ${p.cell} run: ${profile.sessions} session(s)`
+      : `ONNX Runtime profile of one more ${p.cell} run: ${profile.sessions} session trace(s)`;
   return (
-    `ONNX Runtime profile of one more ${p.cell} run: ${profile.sessions} session trace(s), ` +
+    `${whose}, ` +
     `${formatNumber(profile.runs, 0)} runs, ${formatNumber(profile.kernelSeconds, 1)} kernel s ` +
     `(${percent(profile.runSeconds > 0 ? profile.kernelSeconds / profile.runSeconds : 0)} of run time); ` +
     `the profiled run did ${formatNumber(p.profiledRun.chunksPerSec)} chunks/s`
@@ -96,7 +101,8 @@ export function renderProfileMarkdown(p: EngineProfile): string[] {
   return [
     '## Where the time goes',
     '',
-    `${heading(p)}. Kinds group ONNX Runtime's operators; shares are of the kernel time summed over ` +
+    `${heading(p)}. Kinds group ONNX Runtime's operators (or the native engine's stages, whose ` +
+      'first FFN GEMM includes GELU and which compute no padding); shares are of the kernel time summed over ' +
       "the sessions; a rate is the kind's work over its kernel time, on one session's thread: " +
       "int ops are the int8 GEMMs' multiply-adds x 2 (from the shapes in the trace), attention's ops " +
       'its QKV projection (int8 in QAttention) and its fp32 scores and weighted sums, elements the ' +

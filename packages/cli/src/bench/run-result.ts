@@ -8,6 +8,7 @@ export interface RunContext {
   readonly rssBeforeLoadMB: number;
   readonly rssAfterLoadMB: number;
   readonly versions: Record<string, string>;
+  readonly inference?: 'native' | 'onnxruntime';
   readonly settledRss?: readonly SettledRssSample[];
 }
 

@@ -21,6 +21,7 @@ export function summarizeRuns(runs: readonly RunResult[]): CellSummary {
     batches: med((r) => r.batches),
     tokens: med((r) => r.tokens),
     paddedTokens: med((r) => r.paddedTokens),
+    ...(first.inference === undefined ? {} : { inference: first.inference }),
     batchMs: {
       count: med((r) => r.batchMs.count),
       mean: med((r) => r.batchMs.mean),

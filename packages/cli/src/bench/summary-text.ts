@@ -19,6 +19,10 @@ const HEADER = [
   'peak RSS MB',
 ];
 
+/** embedq's row, with what ran its graph where the run recorded it. */
+const embedqLabel = (cell: CellSummary): string =>
+  cell.inference === undefined ? 'embedq' : `embedq (${cell.inference})`;
+
 /** The human summary of `embedq bench` (one cell per engine). */
 export function renderBenchSummary(cells: readonly CellSummary[], ratios: Ratios | undefined): string {
   const first = cells[0];
@@ -27,7 +31,10 @@ export function renderBenchSummary(cells: readonly CellSummary[], ratios: Ratios
     `embedq bench: ${formatCount(first.chunks)} seed chunks, batch size ${first.batchSize}, ${first.precision}, ` +
       `${first.runs} run(s) per engine${first.runs > 1 ? ' (medians)' : ''}`,
     '',
-    ...table([HEADER, ...cells.map((c) => cellRow(c.engine === 'peer' ? 'transformers.js' : 'embedq', c))]),
+    ...table([
+      HEADER,
+      ...cells.map((c) => cellRow(c.engine === 'peer' ? 'transformers.js' : embedqLabel(c), c)),
+    ]),
   ];
   if (ratios !== undefined) {
     lines.push(

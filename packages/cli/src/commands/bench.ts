@@ -34,9 +34,10 @@ export const DEFAULT_BATCH_SIZE = 64;
 export const MIN_BATCH_TOKENS = 256;
 
 export const benchHelp = `Usage: embedq bench [--chunks N] [--batch-size B] [--precision P] [--peer] [--json FILE]
-                    [--sessions S] [--threads T] [--max-batch-tokens N] [--repeat R] [--model-dir DIR]
-                    [--profile]
-       embedq bench --matrix [--peer] [--profile] [--repeat R] [--out DIR] [--precision P] [--json FILE]
+                    [--sessions S] [--threads T] [--engine E] [--max-batch-tokens N] [--repeat R]
+                    [--model-dir DIR] [--profile]
+       embedq bench --matrix [--peer] [--profile] [--engine E] [--repeat R] [--out DIR] [--precision P]
+                    [--json FILE]
        embedq bench --matrix --from-json FILE [--out DIR]
 
 Embeds N deterministic seed chunks (synthetic scientific-like text, 100-500 characters)
@@ -53,14 +54,17 @@ Options:
                     pooling, normalised) on the same chunks, and report the ratios
   --sessions S      embedq: ONNX Runtime sessions run side by side (default: the embedder's)
   --threads T       embedq: ONNX Runtime threads per session (default: the embedder's)
+  --engine E        embedq: what runs the graph: auto (default: the native engine where
+                    the CPU has AVX-512 VNNI and the addon is built), native or onnxruntime
   --max-batch-tokens N
                     embedq: most padded tokens per inference batch, the memory bound
                     (at least ${MIN_BATCH_TOKENS}; default: the embedder's)
   --repeat R        runs per engine (per cell with --matrix), interleaved; medians are
                     reported with min and max (default 1; ${DEFAULT_MATRIX_REPEAT} with --matrix)
   --json FILE       also write every figure, run and RSS sample as JSON
-  --profile         then run embedq once more (the 10k b64 cell with --matrix) with ONNX
-                    Runtime's profiler, group its operators by kind (share, effective rate),
+  --profile         then run embedq once more (the 10k b64 cell with --matrix) with its
+                    engine's profile (ONNX Runtime's profiler, or the native engine's time
+                    per stage), group the work by kind (share, effective rate),
                     measure the machine's int8 peak with a C microbenchmark (needs \`cc\`),
                     and report the fraction of that peak the measured runs reached
   --matrix          the seed matrix: ${formatCount(BASE_CHUNKS)} chunks at batch sizes 32, 64 and 128;
@@ -85,6 +89,7 @@ export interface BenchArgs {
   readonly repeat: number;
   readonly sessions: number | undefined;
   readonly threads: number | undefined;
+  readonly inference: 'auto' | 'native' | 'onnxruntime' | undefined;
   readonly maxBatchTokens: number | undefined;
   /** Absolute. */
   readonly json: string | undefined;
@@ -93,6 +98,14 @@ export interface BenchArgs {
   /** Absolute; re-render the matrix reports from this JSON. */
   readonly fromJson: string | undefined;
   readonly modelDir: string | undefined;
+}
+
+function inferenceEngine(
+  value: string | undefined,
+  fail: (message: string) => never,
+): BenchArgs['inference'] {
+  if (value === undefined || value === 'auto' || value === 'native' || value === 'onnxruntime') return value;
+  return fail(`--engine must be auto, native or onnxruntime, got '${value}'`);
 }
 
 export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs {
@@ -104,6 +117,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     profile: { type: 'boolean' },
     sessions: { type: 'string' },
     threads: { type: 'string' },
+    engine: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
     repeat: { type: 'string' },
     json: { type: 'string' },
@@ -138,6 +152,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     repeat: count('repeat', values.repeat) ?? (matrix ? DEFAULT_MATRIX_REPEAT : 1),
     sessions: count('sessions', values.sessions),
     threads: count('threads', values.threads),
+    inference: inferenceEngine(values.engine, fail),
     maxBatchTokens: count('max-batch-tokens', values['max-batch-tokens'], MIN_BATCH_TOKENS),
     json: path(values.json),
     out: path(values.out) ?? join(findRepoRoot() ?? env.userCwd, 'reports'),
@@ -186,6 +201,7 @@ async function runSingleBench(
     ...base,
     ...optional('sessions', args.sessions),
     ...optional('threads', args.threads),
+    ...optional('inference', args.inference),
     ...optional('maxBatchTokens', args.maxBatchTokens),
   };
   const cells: MatrixCell[] = [{ id: 'embedq', label: 'embedq', roles: [], spec: embedqSpec }];
@@ -230,6 +246,7 @@ async function runMatrixBench(
     peer: args.peer,
     ...optional('sessions', args.sessions),
     ...optional('threads', args.threads),
+    ...optional('inference', args.inference),
     ...optional('maxBatchTokens', args.maxBatchTokens),
     ...optional('modelDir', args.modelDir),
   });
@@ -247,6 +264,7 @@ async function runMatrixBench(
       peer: args.peer,
       ...optional('sessions', args.sessions),
       ...optional('threads', args.threads),
+      ...optional('inference', args.inference),
       ...optional('maxBatchTokens', args.maxBatchTokens),
     },
     wallSeconds: (performance.now() - start) / 1000,

@@ -2,35 +2,36 @@ import { readFile } from 'node:fs/promises';
 import { DataType, onnx } from './onnx-proto.js';
 import type { TensorData } from './tensor.js';
 
-/** A graph's constants by name, each copied into a typed array of its element type. */
+/** A graph's constants by name, each a typed array of its element type. */
 export type Initializers = Record<string, TensorData>;
 
-const ARRAY_OF: Record<number, (bytes: ArrayBuffer) => TensorData> = {
-  [DataType.FLOAT]: (b) => new Float32Array(b),
-  [DataType.INT8]: (b) => new Int8Array(b),
-  [DataType.UINT8]: (b) => new Uint8Array(b),
-  [DataType.INT32]: (b) => new Int32Array(b),
-  [DataType.INT64]: (b) => new BigInt64Array(b),
-  [DataType.FLOAT16]: (b) => new Uint16Array(b),
+const ARRAY_OF: Record<number, { bytes: number; make: (b: ArrayBuffer, offset: number, length: number) => TensorData }> = {
+  [DataType.FLOAT]: { bytes: 4, make: (b, o, n) => new Float32Array(b, o, n) },
+  [DataType.INT8]: { bytes: 1, make: (b, o, n) => new Int8Array(b, o, n) },
+  [DataType.UINT8]: { bytes: 1, make: (b, o, n) => new Uint8Array(b, o, n) },
+  [DataType.INT32]: { bytes: 4, make: (b, o, n) => new Int32Array(b, o, n) },
+  [DataType.INT64]: { bytes: 8, make: (b, o, n) => new BigInt64Array(b, o, n) },
+  [DataType.FLOAT16]: { bytes: 2, make: (b, o, n) => new Uint16Array(b, o, n) },
 };
 
 /**
  * The initializers of an ONNX graph embedq built (raw little-endian data, as `makeTensor` writes),
- * for engines that run the graph's arithmetic with kernels of their own.
+ * for engines that run the graph's arithmetic with kernels of their own. Each is a view into the
+ * file's bytes where its offset suits its element type, else a copy (typed arrays need alignment):
+ * the int8 weights, most of the file, are never copied.
  */
 export async function readInitializers(path: string): Promise<Initializers> {
   const model = onnx.ModelProto.decode(await readFile(path));
   const out: Initializers = {};
   for (const tensor of model.graph?.initializer ?? []) {
     const name = tensor.name ?? '';
-    const make = ARRAY_OF[tensor.dataType ?? -1];
+    const type = ARRAY_OF[tensor.dataType ?? -1];
     const raw = tensor.rawData;
-    if (make === undefined || raw === undefined || raw === null) {
+    if (type === undefined || raw === undefined || raw === null || raw.byteLength % type.bytes !== 0) {
       throw new Error(`${path}: initializer ${name} is not raw data of a known element type`);
     }
-    // A copy (`new Uint8Array` copies; a Buffer's slice would not): the raw bytes sit at any offset of
-    // the file's buffer, and typed arrays need alignment.
-    out[name] = make(new Uint8Array(raw).buffer);
+    const bytes = raw.byteOffset % type.bytes === 0 ? raw : new Uint8Array(raw);
+    out[name] = type.make(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / type.bytes);
   }
   return out;
 }
