@@ -2,6 +2,7 @@ import type { ApiConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  engineFor,
   type GraphKey,
   GraphSet,
   graphFile,
@@ -51,6 +52,7 @@ export async function startApi(
     createEmbedder({
       precision: graphFile(graph).precision,
       graph,
+      engine: engineFor(graph, config.embedding.engine),
       ...API_EMBEDDER_LIMITS,
       sessions: sizing.sessions,
       threads: sizing.threads,
@@ -110,6 +112,10 @@ export async function startApi(
   // Said once the logger exists, and only of an embedder this process made.
   if (options.embedder === undefined) {
     logInferenceSizing(app.log, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
+    app.log.info(
+      { engine: embedder.engine },
+      `inference engine: ${embedder.engine} (EMBED_ENGINE=${config.embedding.engine})`,
+    );
   }
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;

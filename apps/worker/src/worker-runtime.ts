@@ -2,6 +2,7 @@ import type { WorkerConfig } from '@embedq/config';
 import {
   createEmbedder,
   type Embedder,
+  engineFor,
   type GraphKey,
   GraphSet,
   graphFile,
@@ -352,7 +353,15 @@ export async function startWorker(options: WorkerRuntimeOptions): Promise<Worker
  */
 function extraGraphSizing(config: Pick<WorkerConfig, 'embedding'>, graph: GraphKey) {
   const own = sizeInference(config.embedding, readCpuBudget());
-  return { precision: graphFile(graph).precision, graph, sessions: 1, threads: own.sessions * own.threads };
+  // One session of all the threads runs on ONNX Runtime; `native` is for the worker's own graph.
+  const engine = config.embedding.engine === 'onnxruntime' ? 'onnxruntime' : 'auto';
+  return {
+    precision: graphFile(graph).precision,
+    graph,
+    engine,
+    sessions: 1,
+    threads: own.sessions * own.threads,
+  } as const;
 }
 
 /**
@@ -365,13 +374,19 @@ async function createOwnEmbedder(
 ): Promise<Embedder> {
   const sizing = sizeInference(config.embedding, readCpuBudget());
   logInferenceSizing(logger, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
-  return createEmbedder({
+  const embedder = await createEmbedder({
     precision: config.embedding.precision,
     ...(config.embedding.graph === undefined ? {} : { graph: config.embedding.graph }),
+    engine: engineFor(config.embedding.graph ?? config.embedding.precision, config.embedding.engine),
     sessions: sizing.sessions,
     threads: sizing.threads,
     onInferenceThread: logInferenceThreadEvents(() => logger),
   });
+  logger.info(
+    { engine: embedder.engine, graph: config.embedding.graph ?? config.embedding.precision },
+    `inference engine: ${embedder.engine} (EMBED_ENGINE=${config.embedding.engine})`,
+  );
+  return embedder;
 }
 
 function roundTimes(result: EmbedJobResult): Record<string, number> {

@@ -19,7 +19,7 @@ describe('apiConfigFromEnv', () => {
         redisTlsVerify: false,
         queuePrefix: 'embedq',
       },
-      embedding: { precision: 'int8', sessions: undefined, threads: undefined },
+      embedding: { precision: 'int8', engine: 'auto', sessions: undefined, threads: undefined },
       jobs: { jobChunks: 256, interactiveMaxChunks: 256 },
       limits: {
         maxChunksPerRequest: 10_000,
@@ -47,6 +47,7 @@ describe('apiConfigFromEnv', () => {
       DATABASE_URL: 'postgresql://u:p@db.example/x',
       DATABASE_SSL: 'verify',
       EMBED_PRECISION: 'fp32',
+      EMBED_ENGINE: 'onnxruntime',
       ORT_SESSIONS: '3',
       ORT_THREADS: '1',
       MAX_CHUNKS_PER_REQUEST: '100',
@@ -57,7 +58,7 @@ describe('apiConfigFromEnv', () => {
     });
     expect(config.port).toBe(8080);
     expect(config.services).toMatchObject({ redisTlsVerify: true, databaseSsl: 'verify' });
-    expect(config.embedding).toEqual({ precision: 'fp32', sessions: 3, threads: 1 });
+    expect(config.embedding).toEqual({ precision: 'fp32', engine: 'onnxruntime', sessions: 3, threads: 1 });
     expect(config.limits.maxChunksPerRequest).toBe(100);
     expect(config.limits.maxDocumentBytes).toBe(1_000_000);
     expect(config.throughputTarget).toBe(250);
@@ -71,6 +72,7 @@ describe('apiConfigFromEnv', () => {
       apiConfigFromEnv({
         PORT: 'eighty',
         EMBED_PRECISION: 'int4',
+        EMBED_ENGINE: 'gpu',
         REDIS_URL: 'http://user:pw@x',
         ORT_THREADS: '0',
         ...KEYS,
@@ -81,8 +83,8 @@ describe('apiConfigFromEnv', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     // One problem per bad variable, each naming its own variable first.
-    expect(problems).toHaveLength(4);
-    for (const name of ['PORT', 'EMBED_PRECISION', 'REDIS_URL', 'ORT_THREADS']) {
+    expect(problems).toHaveLength(5);
+    for (const name of ['PORT', 'EMBED_PRECISION', 'EMBED_ENGINE', 'REDIS_URL', 'ORT_THREADS']) {
       expect(problems.filter((p) => p.startsWith(`${name} `))).toHaveLength(1);
     }
     expect((error as ConfigError).message).not.toContain('pw');

@@ -39,6 +39,12 @@ export interface ServiceConfig {
 export interface EmbeddingConfig {
   /** `EMBED_PRECISION`, default `int8`. */
   readonly precision: Precision;
+  /**
+   * `EMBED_ENGINE`: what runs the int8 graph. `auto` (default): embedq's native AVX-512 VNNI
+   * kernels where the CPU has them, the addon was built and sessions have one thread each, else
+   * ONNX Runtime; `native` fails to start where it cannot run; `onnxruntime` never uses it.
+   */
+  readonly engine: 'auto' | 'native' | 'onnxruntime';
   /** `ORT_SESSIONS`: ONNX Runtime sessions run side by side; default: worker 2 (1 on a budget of one CPU), API 1. */
   readonly sessions: number | undefined;
   /** `ORT_THREADS`: ONNX Runtime intra-op threads per session; default: the CPU budget (cgroup quota, else `os.availableParallelism()`) / sessions (API: 1). */

@@ -18,6 +18,7 @@ export function readServiceConfig(env: EnvReader, defaultPoolSize: number): Serv
 export function readEmbeddingConfig(env: EnvReader): EmbeddingConfig {
   return {
     precision: env.oneOf('EMBED_PRECISION', ['int8', 'fp32'], 'int8'),
+    engine: env.oneOf('EMBED_ENGINE', ['auto', 'native', 'onnxruntime'], 'auto'),
     sessions: env.optionalInteger('ORT_SESSIONS', { min: 1, max: 16 }),
     threads: env.optionalInteger('ORT_THREADS', { min: 1, max: 64 }),
   };

@@ -2,7 +2,7 @@
 // Optional by design: without x86-64 Linux, a compiler or Node-API headers it says why and exits 0,
 // and the embedder runs the graph on ONNX Runtime instead.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,8 @@ function headers() {
 const include = headers();
 if (include === undefined) skip('no Node-API headers');
 
-const common = ['-O3', '-fPIC', '-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra'];
 // The kernels use AVX-512 VNNI; binding.c does not, so `supported()` runs on any x86-64 CPU.
-const kernels = ['-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512dq', '-mavx512vnni', '-mfma', '-mf16c'];
+const { common, kernels } = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
 const units = [
   ['int8-linear', kernels],
   ['layer-norm', kernels],

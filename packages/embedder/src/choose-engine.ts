@@ -1,3 +1,4 @@
+import { type GraphKey, graphFile } from '@embedq/model';
 import type { ResolvedEmbedderOptions } from './embedder-options.js';
 import type { Engine } from './interfaces.js';
 import { nativeEncoder } from './native-session.js';
@@ -25,4 +26,12 @@ export function chooseEngine(options: ResolvedEmbedderOptions): Engine {
   if (blockers.length === 0) return 'native';
   if (options.engine === 'native') throw new Error(`the native engine cannot run: ${blockers.join('; ')}`);
   return 'onnxruntime';
+}
+
+/**
+ * The engine setting (EMBED_ENGINE) as it applies to one graph: an fp32 graph always runs on ONNX
+ * Runtime, so a process set to `native` can still load one for a namespace that needs it.
+ */
+export function engineFor(graph: GraphKey, setting: Engine | 'auto'): Engine | 'auto' {
+  return graphFile(graph).precision === 'int8' ? setting : 'onnxruntime';
 }

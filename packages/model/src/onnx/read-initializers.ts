@@ -5,7 +5,10 @@ import type { TensorData } from './tensor.js';
 /** A graph's constants by name, each a typed array of its element type. */
 export type Initializers = Record<string, TensorData>;
 
-const ARRAY_OF: Record<number, { bytes: number; make: (b: ArrayBuffer, offset: number, length: number) => TensorData }> = {
+const ARRAY_OF: Record<
+  number,
+  { bytes: number; make: (b: ArrayBuffer, offset: number, length: number) => TensorData }
+> = {
   [DataType.FLOAT]: { bytes: 4, make: (b, o, n) => new Float32Array(b, o, n) },
   [DataType.INT8]: { bytes: 1, make: (b, o, n) => new Int8Array(b, o, n) },
   [DataType.UINT8]: { bytes: 1, make: (b, o, n) => new Uint8Array(b, o, n) },
@@ -22,6 +25,9 @@ const ARRAY_OF: Record<number, { bytes: number; make: (b: ArrayBuffer, offset: n
  */
 export async function readInitializers(path: string): Promise<Initializers> {
   const model = onnx.ModelProto.decode(await readFile(path));
+  if ((model.graph?.initializer ?? []).length === 0) {
+    throw new Error(`${path} holds no graph constants: not an ONNX model embedq built`);
+  }
   const out: Initializers = {};
   for (const tensor of model.graph?.initializer ?? []) {
     const name = tensor.name ?? '';

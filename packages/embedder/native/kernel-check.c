@@ -1,0 +1,164 @@
+/*
+ * Checks each kernel against a plain double-precision reference; exits non-zero on the first
+ * kernel out of tolerance. Run by src/native-kernels.test.ts (compiled with build.mjs's flags).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encoder.h"
+#include "vector-math.h"
+
+static int failures = 0;
+static void report(const char *what, double worst, double tolerance) {
+  const int ok = worst <= tolerance; /* false for NaN too */
+  printf("%-44s worst %.3g (tolerance %.3g) %s\n", what, worst, tolerance, ok ? "ok" : "FAIL");
+  if (!ok) failures++;
+}
+static float uniform(float scale) { return ((float)rand() / (float)RAND_MAX - 0.5f) * 2.0f * scale; }
+
+static void check_vector_math(void) {
+  double gelu = 0, exp_rel = 0;
+  float in[16], out[16];
+  for (double x = -1000; x <= 1000; x += fabs(x) < 20 ? 1e-4 : 1e-2) {
+    for (int i = 0; i < 16; i++) in[i] = (float)x;
+    _mm512_storeu_ps(out, eq_gelu(_mm512_loadu_ps(in)));
+    const double ref = 0.5 * (float)x * (1.0 + erf((float)x / sqrt(2.0)));
+    const double e = fabs(out[0] - ref);
+    gelu = isnan(out[0]) || e > gelu ? (isnan(out[0]) ? INFINITY : e) : gelu;
+  }
+  for (double x = -87; x <= 88; x += 1e-3) {
+    for (int i = 0; i < 16; i++) in[i] = (float)x;
+    _mm512_storeu_ps(out, eq_exp(_mm512_loadu_ps(in)));
+    const double e = fabs(out[0] - exp((float)x)) / exp((float)x);
+    exp_rel = isnan(out[0]) ? INFINITY : e > exp_rel ? e : exp_rel;
+  }
+  report("GELU over [-1000, 1000], absolute", gelu, 2e-6);
+  report("exp over [-87, 88], relative", exp_rel, 5e-7);
+}
+
+/* Quantise + GEMM + bias (+ GELU) against the ONNX definition, for row counts around the tile. */
+static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
+  int8_t *w = malloc((size_t)inputs * outputs);
+  float *scale = malloc(sizeof(float) * outputs), *bias = malloc(sizeof(float) * outputs);
+  /* The graph's Mul before quantising multiplies by 1 / divisor: the tensor holds the inverses. */
+  float *inverse = malloc(sizeof(float) * inputs);
+  for (int i = 0; i < inputs * outputs; i++) w[i] = (int8_t)(rand() % 127 - 63);
+  for (int n = 0; n < outputs; n++) scale[n] = 0.001f + (float)(rand() % 100) * 1e-5f, bias[n] = uniform(0.5f);
+  for (int k = 0; k < inputs; k++) inverse[k] = k % 7 == 0 ? 0.125f : 1.0f;
+  eq_linear l;
+  if (eq_linear_init(&l, w, inputs, outputs, scale, bias, with_divisors ? inverse : NULL) != 0) exit(2);
+  double worst = 0;
+  for (int rows = 1; rows <= 14; rows++) {
+    float *x = malloc(sizeof(float) * rows * inputs), *out = malloc(sizeof(float) * rows * outputs);
+    uint8_t *q = malloc((size_t)(rows + EQ_TILE_ROWS) * inputs);
+    for (int i = 0; i < rows * inputs; i++) x[i] = uniform(3.0f) + (i % 97 == 0 ? 20.0f : 0.0f);
+    float s;
+    int z;
+    eq_quantize(&l, x, rows, q, &s, &z);
+    eq_linear_run(&l, q, rows, s, z, out, gelu);
+    /* DynamicQuantizeLinear then the integer product, in double. */
+    double lo = 0, hi = 0;
+    for (int i = 0; i < rows * inputs; i++) {
+      const double v = (double)x[i] * (with_divisors ? inverse[i % inputs] : 1.0f);
+      lo = fmin(lo, v), hi = fmax(hi, v);
+    }
+    const double rs = (hi - lo) / 255.0, rz = fmin(255, fmax(0, nearbyint(-lo / rs)));
+    for (int r = 0; r < rows; r++)
+      for (int n = 0; n < outputs; n++) {
+        double sum = 0;
+        for (int k = 0; k < inputs; k++) {
+          const double v = (double)x[r * inputs + k] * (with_divisors ? inverse[k] : 1.0f);
+          const double qv = fmin(255, fmax(0, nearbyint(v / rs) + rz));
+          sum += (qv - rz) * w[(size_t)k * outputs + n];
+        }
+        double ref = sum * rs * scale[n] + bias[n];
+        if (gelu) ref = 0.5 * ref * (1.0 + erf(ref / sqrt(2.0)));
+        /* A value on a rounding boundary may quantise one step apart (the kernel multiplies by 1 /
+         * scale, the definition divides): allow such steps of two inputs. A wrong kernel is off
+         * by hundreds. */
+        const double e = fabs(out[r * outputs + n] - ref) / (rs * scale[n] * 64.0);
+        worst = isnan(out[r * outputs + n]) ? INFINITY : fmax(worst, e);
+      }
+    free(x), free(out), free(q);
+  }
+  char what[80];
+  snprintf(what, sizeof what, "linear %dx%d%s%s, 1-14 rows (steps)", inputs, outputs, with_divisors ? " divisors" : "",
+           gelu ? " GELU" : "");
+  report(what, worst, 2.0);
+  eq_linear_free(&l);
+  free(w), free(scale), free(bias), free(inverse);
+}
+
+static void check_attention(void) {
+  float *qkv = aligned_alloc(64, sizeof(float) * EQ_MAX_POSITIONS * 3 * EQ_HIDDEN);
+  float *context = aligned_alloc(64, sizeof(float) * EQ_MAX_POSITIONS * EQ_HIDDEN);
+  float *scratch = aligned_alloc(64, sizeof(float) * eq_attention_scratch_floats());
+  for (int i = 0; i < EQ_MAX_POSITIONS * 3 * EQ_HIDDEN; i++) qkv[i] = uniform(2.0f);
+  static double scores[EQ_MAX_POSITIONS];
+  double worst = 0;
+  const int lengths[] = {1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 66, 129, 256, 511, 512};
+  for (size_t t = 0; t < sizeof lengths / sizeof lengths[0]; t++) {
+    const int length = lengths[t];
+    eq_attention(qkv, length, context, scratch);
+    for (int h = 0; h < EQ_HEADS; h++)
+      for (int i = 0; i < length; i += length > 64 ? 7 : 1) {
+        double max = -INFINITY, total = 0;
+        for (int j = 0; j < length; j++) {
+          double d = 0;
+          for (int k = 0; k < EQ_HEAD_SIZE; k++)
+            d += (double)qkv[i * 3 * EQ_HIDDEN + h * EQ_HEAD_SIZE + k] * qkv[j * 3 * EQ_HIDDEN + EQ_HIDDEN + h * EQ_HEAD_SIZE + k];
+          scores[j] = d / sqrt((double)EQ_HEAD_SIZE);
+          max = fmax(max, scores[j]);
+        }
+        for (int j = 0; j < length; j++) total += scores[j] = exp(scores[j] - max);
+        for (int k = 0; k < EQ_HEAD_SIZE; k++) {
+          double v = 0;
+          for (int j = 0; j < length; j++) v += scores[j] * qkv[j * 3 * EQ_HIDDEN + 2 * EQ_HIDDEN + h * EQ_HEAD_SIZE + k];
+          const float got = context[i * EQ_HIDDEN + h * EQ_HEAD_SIZE + k];
+          worst = isnan(got) ? INFINITY : fmax(worst, fabs(got - v / total));
+        }
+      }
+  }
+  report("attention, 1-512 tokens, absolute", worst, 1e-4);
+  free(qkv), free(context), free(scratch);
+}
+
+static void check_layer_norm(void) {
+  float x[3 * EQ_HIDDEN], add[3 * EQ_HIDDEN], gamma[EQ_HIDDEN], beta[EQ_HIDDEN], copy[3 * EQ_HIDDEN];
+  for (int i = 0; i < 3 * EQ_HIDDEN; i++) x[i] = uniform(5.0f) + 100.0f, add[i] = uniform(1.0f);
+  for (int i = 0; i < EQ_HIDDEN; i++) gamma[i] = uniform(2.0f), beta[i] = uniform(1.0f);
+  memcpy(copy, x, sizeof x);
+  const eq_norm norm = {gamma, beta};
+  eq_layer_norm(x, add, 3, &norm);
+  double worst = 0;
+  for (int r = 0; r < 3; r++) {
+    double mean = 0, variance = 0;
+    for (int i = 0; i < EQ_HIDDEN; i++) mean += (double)copy[r * EQ_HIDDEN + i] + add[r * EQ_HIDDEN + i];
+    mean /= EQ_HIDDEN;
+    for (int i = 0; i < EQ_HIDDEN; i++) {
+      const double d = (double)copy[r * EQ_HIDDEN + i] + add[r * EQ_HIDDEN + i] - mean;
+      variance += d * d;
+    }
+    variance /= EQ_HIDDEN;
+    for (int i = 0; i < EQ_HIDDEN; i++) {
+      const double ref = ((double)copy[r * EQ_HIDDEN + i] + add[r * EQ_HIDDEN + i] - mean) / sqrt(variance + 1e-12) * gamma[i] + beta[i];
+      worst = isnan(x[r * EQ_HIDDEN + i]) ? INFINITY : fmax(worst, fabs(x[r * EQ_HIDDEN + i] - ref));
+    }
+  }
+  report("layer norm with residual, absolute", worst, 1e-4);
+}
+
+int main(void) {
+  srand(7);
+  check_vector_math();
+  check_linear(384, 1152, 1, 0);
+  check_linear(384, 384, 0, 0);
+  check_linear(384, 1536, 1, 1);
+  check_linear(1536, 384, 0, 0);
+  check_attention();
+  check_layer_norm();
+  printf("%s\n", failures == 0 ? "all kernels within tolerance" : "KERNELS OUT OF TOLERANCE");
+  return failures == 0 ? 0 : 1;
+}
