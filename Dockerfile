@@ -9,6 +9,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 # The pnpm that scripts/setup.sh installs; no corepack, whose signature checks fail on some registries.
 RUN npm install --global pnpm@10.34.9 && npm cache clean --force
+# A C compiler for the native int8 engine (packages/embedder/native); without one the build skips
+# it and every graph runs on ONNX Runtime. Build stage only: the runtime needs just libc.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # onnxruntime-node's install script would download CUDA parts; its CPU binary ships in the package.
 ENV ONNXRUNTIME_NODE_INSTALL=skip CI=true

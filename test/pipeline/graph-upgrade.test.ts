@@ -1,10 +1,13 @@
-import { createEmbedder, graphIdentity } from '@embedq/embedder';
+import { createEmbedder, type Engine, graphIdentity, nativeEngineUnavailable } from '@embedq/embedder';
 import { registerModelIdentity } from '@embedq/store';
 import { describe, expect, it } from 'vitest';
 import { call, TEST_ADMIN_KEY } from '../support/pipeline.js';
 import { servicesOrSkip } from '../support/services.js';
 import { usePipeline } from '../support/use-pipeline.js';
 import { waitFor } from '../support/wait-for.js';
+
+const ENGINES: readonly Engine[] =
+  nativeEngineUnavailable() === undefined ? ['onnxruntime', 'native'] : ['onnxruntime'];
 
 const services = await servicesOrSkip('graph upgrade');
 
@@ -69,16 +72,20 @@ describe.skipIf(services === undefined)('an upgrade that changes the int8 graph'
         WHERE c.namespace = 'earlier' AND c.document_id = 'first'`,
     );
     const vector = Float32Array.from(JSON.parse(stored.rows[0]!.embedding) as number[]);
-    const similarity: Record<string, number> = {};
+    // Apart with each graph on each engine this host has: the worker ran the earlier graph on one
+    // of them (the native engine and ONNX Runtime differ at the fourth decimal, as batches do).
+    const similarity: Record<string, number[]> = { 'int8-v1': [], int8: [] };
     for (const graph of ['int8-v1', 'int8'] as const) {
-      const embedder = await createEmbedder({ precision: 'int8', graph, sessions: 1, threads: 1 });
-      const [apart] = await embedder.embed([TEXTS[0]!]);
-      await embedder.close();
-      similarity[graph] = cosine(vector, apart!);
+      for (const engine of ENGINES) {
+        const embedder = await createEmbedder({ precision: 'int8', graph, engine, sessions: 1, threads: 1 });
+        const [apart] = await embedder.embed([TEXTS[0]!]);
+        await embedder.close();
+        similarity[graph]!.push(cosine(vector, apart!));
+      }
     }
     // The worker embedded it with the earlier graph itself, not the current one.
-    expect(similarity['int8-v1']).toBeGreaterThan(0.99999);
-    expect(similarity.int8).toBeLessThan(0.9999);
+    expect(Math.max(...similarity['int8-v1']!)).toBeGreaterThan(0.99999);
+    expect(Math.max(...similarity.int8!)).toBeLessThan(0.9999);
 
     expect(await post('rest', TEXTS.slice(1))).toMatchObject({ embedded: 3, failed: 0 });
     expect(await vectorsByGraph()).toEqual([{ graph_sha256: earlier.graphSha256, vectors: 4 }]);

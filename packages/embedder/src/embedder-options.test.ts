@@ -12,6 +12,7 @@ describe('resolveEmbedderOptions', () => {
     expect(resolveEmbedderOptions()).toEqual({
       precision: 'int8',
       graph: 'int8',
+      engine: 'auto',
       modelDir: defaultModelDir(),
       sessions: Math.min(2, cpus),
       threads: Math.max(1, Math.floor(cpus / Math.min(2, cpus))),
@@ -39,6 +40,7 @@ describe('resolveEmbedderOptions', () => {
     const options = {
       precision: 'int8',
       graph: 'int8-v1',
+      engine: 'onnxruntime',
       modelDir: '/models/minilm',
       sessions: 3,
       threads: 1,
@@ -56,6 +58,16 @@ describe('resolveEmbedderOptions', () => {
 
   it.each<[string, EmbedderOptions, string]>([
     ['an unknown precision', { precision: 'fp16' as never }, "precision must be 'int8' or 'fp32', got fp16"],
+    [
+      'an unknown engine',
+      { engine: 'gpu' as never },
+      "engine must be 'auto', 'native' or 'onnxruntime', got gpu",
+    ],
+    [
+      'the native engine for fp32',
+      { precision: 'fp32', engine: 'native' },
+      'the native engine runs int8 graphs only',
+    ],
     [
       'a graph of another precision',
       { precision: 'fp32', graph: 'int8-v1' },

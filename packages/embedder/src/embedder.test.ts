@@ -412,7 +412,12 @@ describe('sessions', () => {
     async (sessions) => {
       const dir = mkdtempSync(join(tmpdir(), 'embedq-profile-'));
       try {
-        const embedder = await createEmbedder({ sessions, threads: 1, profileDir: dir });
+        const embedder = await createEmbedder({
+          sessions,
+          threads: 1,
+          engine: 'onnxruntime',
+          profileDir: dir,
+        });
         await embedder.embed(generateSeedChunks(8, 3));
         await embedder.close();
         const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -41,5 +41,6 @@ export {
   type NativeProfileFile,
   type NativeStage,
   type NativeStats,
+  nativeEngineUnavailable,
 } from './native-session.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

@@ -70,6 +70,12 @@ export function nativeEncoder(): { binding: NativeBinding } | { unavailable: str
   return loaded;
 }
 
+/** Why this process cannot run the native engine, or undefined when it can. */
+export function nativeEngineUnavailable(): string | undefined {
+  const native = nativeEncoder();
+  return 'unavailable' in native ? native.unavailable : undefined;
+}
+
 /**
  * The int8 graph run by embedq's own kernels (native/): the graph file's own weights, operator
  * for operator, on the calling thread. Same interface as `ModelSession`.

@@ -29,6 +29,7 @@ export function specToArgs(spec: RunSpec): string[] {
   ];
   if (spec.sessions !== undefined) args.push('--sessions', String(spec.sessions));
   if (spec.threads !== undefined) args.push('--threads', String(spec.threads));
+  if (spec.inference !== undefined) args.push('--inference', spec.inference);
   if (spec.maxBatchTokens !== undefined) args.push('--max-batch-tokens', String(spec.maxBatchTokens));
   if (spec.modelDir !== undefined) args.push('--model-dir', spec.modelDir);
   if (spec.settleEvery !== undefined) args.push('--settle-every', String(spec.settleEvery));

@@ -15,6 +15,7 @@ describe('parseBenchRunArgs', () => {
         precision: 'fp32',
         threads: 1,
         sessions: 2,
+        inference: 'native',
         maxBatchTokens: 2048,
         modelDir: '/m',
         settleEvery: 5000,
@@ -27,6 +28,23 @@ describe('parseBenchRunArgs', () => {
 
   it('requires every figure and a known engine', () => {
     expect(() => parseBenchRunArgs(['--engine', 'embedq'], '/')).toThrow(/--chunks is required/);
+    expect(() =>
+      parseBenchRunArgs(
+        [
+          '--engine',
+          'embedq',
+          '--chunks',
+          '1',
+          '--batch-size',
+          '1',
+          '--precision',
+          'int8',
+          '--inference',
+          'gpu',
+        ],
+        '/',
+      ),
+    ).toThrow(/--inference must be auto, native or onnxruntime/);
     expect(() =>
       parseBenchRunArgs(
         ['--engine', 'torch', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'],

@@ -7,8 +7,8 @@ import { optional, parseCommandArgs, parseCount, parsePrecision } from '../optio
 import { UsageError } from '../usage-error.js';
 
 export const benchRunHelp = `Usage: embedq ${RUN_COMMAND} --engine embedq|peer --chunks N --batch-size B --precision P
-                        [--sessions S] [--threads T] [--max-batch-tokens N] [--model-dir DIR]
-                        [--settle-every N] [--profile-dir DIR]
+                        [--sessions S] [--threads T] [--inference auto|native|onnxruntime]
+                        [--max-batch-tokens N] [--model-dir DIR] [--settle-every N] [--profile-dir DIR]
 
 Internal: measures one run in this process for 'embedq bench', which spawns it. The result
 goes to the parent over IPC, or to stdout as JSON when there is no IPC channel.
@@ -22,6 +22,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     precision: { type: 'string' },
     sessions: { type: 'string' },
     threads: { type: 'string' },
+    inference: { type: 'string' },
     'max-batch-tokens': { type: 'string' },
     'model-dir': { type: 'string' },
     'settle-every': { type: 'string' },
@@ -39,6 +40,15 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     values.sessions === undefined ? undefined : parseCount(RUN_COMMAND, 'sessions', values.sessions);
   const threads =
     values.threads === undefined ? undefined : parseCount(RUN_COMMAND, 'threads', values.threads);
+  const inference = values.inference;
+  if (
+    inference !== undefined &&
+    inference !== 'auto' &&
+    inference !== 'native' &&
+    inference !== 'onnxruntime'
+  ) {
+    fail(`--inference must be auto, native or onnxruntime, got '${inference}'`);
+  }
   const tokens = values['max-batch-tokens'];
   const maxBatchTokens =
     tokens === undefined ? undefined : parseCount(RUN_COMMAND, 'max-batch-tokens', tokens);
@@ -52,6 +62,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     precision: parsePrecision(RUN_COMMAND, need('precision')),
     ...optional('sessions', sessions),
     ...optional('threads', threads),
+    ...optional('inference', inference as RunSpec['inference']),
     ...optional('maxBatchTokens', maxBatchTokens),
     ...optional('modelDir', modelDir === undefined ? undefined : resolve(cwd, modelDir)),
     ...optional('settleEvery', settleEvery),

@@ -24,7 +24,14 @@ const ARRAY_OF: Record<
  * the int8 weights, most of the file, are never copied.
  */
 export async function readInitializers(path: string): Promise<Initializers> {
-  const model = onnx.ModelProto.decode(await readFile(path));
+  let model: InstanceType<typeof onnx.ModelProto>;
+  try {
+    model = onnx.ModelProto.decode(await readFile(path));
+  } catch (error) {
+    throw new Error(
+      `${path} is not an ONNX model: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   if ((model.graph?.initializer ?? []).length === 0) {
     throw new Error(`${path} holds no graph constants: not an ONNX model embedq built`);
   }
