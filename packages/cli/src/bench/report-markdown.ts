@@ -90,7 +90,7 @@ export function renderMarkdown(report: MatrixReport): string {
     '',
   );
 
-  push('## Machine', '', '| | |', '|---|---|', ...machineRows(machine), '');
+  push('## Machine', '', '| | |', '|---|---|', ...machineRows(machine), ...engineRow(report), '');
 
   push(
     '## Method',
@@ -275,6 +275,18 @@ export function renderMarkdown(report: MatrixReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** What ran embedq's graph, as its runs recorded it (absent from reports before the native engine). */
+function engineRow(report: MatrixReport): string[] {
+  const engines = [
+    ...new Set(report.cells.flatMap((c) => (c.summary.inference === undefined ? [] : [c.summary.inference]))),
+  ];
+  if (engines.length === 0) return [];
+  const named = engines.map((e) =>
+    e === 'native' ? "native (embedq's AVX-512 VNNI kernels)" : 'ONNX Runtime',
+  );
+  return [row('embedq inference engine', named.join(', '))];
 }
 
 function machineRows(m: MachineInfo): string[] {
