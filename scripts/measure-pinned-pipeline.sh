@@ -33,5 +33,5 @@ trap restore EXIT
 restore
 echo "pinned pipeline: $pipeline chunks/s"
 bench=$(taskset -c 1 node packages/cli/dist/bin.js bench --chunks "$CHUNKS" --sessions 1 --threads 1 2>/dev/null |
-  awk '$1 == "embedq" { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }')
+  awk '/^embedq( \([a-z]+\))? +[0-9]/ { sub(/^embedq( \([a-z]+\))? +/, ""); print $1; exit }')
 awk -v p="$pipeline" -v b="$bench" 'BEGIN { printf "pinned: pipeline %.1f chunks/s, bench %.1f chunks/s, ratio %.3f\n", p, b, p / b }'

@@ -21,4 +21,4 @@ node scripts/measure-reembedding.mjs corpus "${2:-60}" "${3:-30}" | tee "/tmp/re
 stop_measured_system
 trap - EXIT
 echo "fp32 bench on this host (10k seed chunks):"
-node packages/cli/dist/bin.js bench --chunks 10000 --precision fp32 2>/dev/null | awk '$1 == "embedq" { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print "bench fp32: " $i " chunks/s"; exit } }'
+node packages/cli/dist/bin.js bench --chunks 10000 --precision fp32 2>/dev/null | awk '/^embedq( \([a-z]+\))? +[0-9]/ { sub(/^embedq( \([a-z]+\))? +/, ""); print "bench fp32: " $1 " chunks/s"; exit }'
