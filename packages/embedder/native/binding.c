@@ -261,12 +261,20 @@ static napi_value set_number(napi_env env, napi_value object, const char *name, 
   return object;
 }
 
-/* stats(encoder): { runs, tokens, runSeconds, stages: [{ op, calls, seconds, work }] } since the last reset. */
-static napi_value stats(napi_env env, napi_callback_info info) {
+/* The encoder slot of a call's only argument, or NULL with an error thrown. */
+static eq_encoder **encoder_argument(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  eq_encoder **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "embedq native encoder: an encoder is needed");
+    return NULL;
+  }
+  return slot_of(env, argv[0]);
+}
+
+/* stats(encoder): { runs, tokens, runSeconds, stages: [{ op, calls, seconds, work }] } since the last reset. */
+static napi_value stats(napi_env env, napi_callback_info info) {
+  eq_encoder **slot = encoder_argument(env, info);
   if (!slot) return NULL;
   if (!*slot) {
     napi_throw_error(env, NULL, "embedq native encoder: the encoder was closed");
@@ -294,20 +302,14 @@ static napi_value stats(napi_env env, napi_callback_info info) {
 }
 
 static napi_value reset_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  eq_encoder **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+  eq_encoder **slot = encoder_argument(env, info);
   if (!slot) return NULL;
   if (*slot) memset(&(*slot)->stats, 0, sizeof(eq_stats));
   return NULL;
 }
 
 static napi_value close_encoder(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  eq_encoder **slot = argc < 1 ? NULL : slot_of(env, argv[0]);
+  eq_encoder **slot = encoder_argument(env, info);
   if (!slot) return NULL;
   eq_encoder_free(*slot);
   *slot = NULL;

@@ -2,7 +2,7 @@ import { FUSED_INPUTS, FUSED_OUTPUT } from '@embedq/model/graph-io';
 import * as ort from 'onnxruntime-node';
 import type { BatchRunner } from './batch-runner.js';
 import { EMBEDDING_DIMENSIONS, MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
-import type { PaddedBatch } from './padded-batch.js';
+import { fullBatch, type PaddedBatch } from './padded-batch.js';
 
 export interface ModelSessionOptions {
   readonly modelPath: string;
@@ -78,16 +78,7 @@ export class ModelSession implements BatchRunner {
       [Math.max(1, Math.floor(limits.maxBatchTokens / longest)), longest],
       [limits.maxBatchSize, Math.max(1, Math.floor(limits.maxBatchTokens / limits.maxBatchSize))],
     ];
-    for (const [rows, columns] of shapes) {
-      const size = rows * columns;
-      await this.run({
-        ids: new Int32Array(size).fill(padId),
-        mask: new Int32Array(size).fill(1),
-        rows,
-        columns,
-        tokens: size,
-      });
-    }
+    for (const [rows, columns] of shapes) await this.run(fullBatch(rows, columns, padId));
   }
 
   async release(): Promise<void> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Initializers, readInitializers } from '@embedq/model';
 import type { BatchRunner } from './batch-runner.js';
 import { EMBEDDING_DIMENSIONS, MAX_SEQUENCE_LENGTH as MAX_POSITIONS } from './interfaces.js';
-import type { PaddedBatch } from './padded-batch.js';
+import { fullBatch, type PaddedBatch } from './padded-batch.js';
 
 /** The addon built from native/ (`native/build.mjs`, run by the package's build). */
 interface NativeBinding {
@@ -119,15 +119,7 @@ export class NativeSession implements BatchRunner {
   /** Grows the scratch to the largest batch once, as `ModelSession.reserve` sizes ORT's arena. */
   async reserve(limits: { maxBatchSize: number; maxBatchTokens: number }, padId: number): Promise<void> {
     const rows = Math.max(1, Math.floor(limits.maxBatchTokens / MAX_POSITIONS));
-    const columns = Math.min(MAX_POSITIONS, limits.maxBatchTokens);
-    const size = rows * columns;
-    await this.run({
-      ids: new Int32Array(size).fill(padId),
-      mask: new Int32Array(size).fill(1),
-      rows,
-      columns,
-      tokens: size,
-    });
+    await this.run(fullBatch(rows, Math.min(MAX_POSITIONS, limits.maxBatchTokens), padId));
     // A profile counts the real batches only, as ONNX Runtime's leaves out its reserve runs.
     if (this.encoder !== undefined) this.binding.resetStats(this.encoder);
   }

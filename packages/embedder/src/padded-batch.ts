@@ -44,3 +44,15 @@ export function padBatch(
   });
   return { ids, mask, rows, columns, tokens };
 }
+
+/** A batch of `rows` x `columns` pad tokens, all unmasked: the largest shapes a session will see. */
+export function fullBatch(rows: number, columns: number, padId: number): PaddedBatch {
+  const size = rows * columns;
+  return {
+    ids: new Int32Array(size).fill(padId),
+    mask: new Int32Array(size).fill(1),
+    rows,
+    columns,
+    tokens: size,
+  };
+}

@@ -27,46 +27,14 @@ describe('parseBenchRunArgs', () => {
   });
 
   it('requires every figure and a known engine', () => {
+    const embedq = ['--engine', 'embedq', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'];
     expect(() => parseBenchRunArgs(['--engine', 'embedq'], '/')).toThrow(/--chunks is required/);
+    expect(() => parseBenchRunArgs([...embedq, '--inference', 'gpu'], '/')).toThrow(
+      /--inference must be auto, native or onnxruntime/,
+    );
     expect(() =>
-      parseBenchRunArgs(
-        [
-          '--engine',
-          'embedq',
-          '--chunks',
-          '1',
-          '--batch-size',
-          '1',
-          '--precision',
-          'int8',
-          '--inference',
-          'gpu',
-        ],
-        '/',
-      ),
-    ).toThrow(/--inference must be auto, native or onnxruntime/);
-    expect(() =>
-      parseBenchRunArgs(
-        ['--engine', 'torch', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'],
-        '/',
-      ),
+      parseBenchRunArgs(['--engine', 'torch', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'], '/'),
     ).toThrow(UsageError);
-    expect(() =>
-      parseBenchRunArgs(
-        [
-          '--engine',
-          'embedq',
-          '--chunks',
-          '1',
-          '--batch-size',
-          '1',
-          '--precision',
-          'int8',
-          '--settle-every',
-          '0',
-        ],
-        '/',
-      ),
-    ).toThrow(/settle-every/);
+    expect(() => parseBenchRunArgs([...embedq, '--settle-every', '0'], '/')).toThrow(/settle-every/);
   });
 });
