@@ -33,7 +33,10 @@ describe('parseBenchRunArgs', () => {
       /--inference must be auto, native or onnxruntime/,
     );
     expect(() =>
-      parseBenchRunArgs(['--engine', 'torch', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'], '/'),
+      parseBenchRunArgs(
+        ['--engine', 'torch', '--chunks', '1', '--batch-size', '1', '--precision', 'int8'],
+        '/',
+      ),
     ).toThrow(UsageError);
     expect(() => parseBenchRunArgs([...embedq, '--settle-every', '0'], '/')).toThrow(/settle-every/);
   });
