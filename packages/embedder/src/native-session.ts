@@ -55,7 +55,8 @@ let loaded: { binding: NativeBinding } | { unavailable: string } | undefined;
 
 /**
  * The native encoder's addon, or why this process cannot use it: not built (no C compiler at
- * install), or a CPU without AVX-512 VNNI (every kernel needs it). Read once per thread.
+ * install), built for another system, or a CPU without AVX-512 VNNI (every kernel needs it).
+ * Read once per thread.
  */
 export function nativeEncoder(): { binding: NativeBinding } | { unavailable: string } {
   if (loaded !== undefined) return loaded;
@@ -63,7 +64,16 @@ export function nativeEncoder(): { binding: NativeBinding } | { unavailable: str
     loaded = { unavailable: `it was not built (${ADDON} is missing; the build needs a C compiler)` };
     return loaded;
   }
-  const binding = createRequire(import.meta.url)(ADDON) as NativeBinding;
+  let binding: NativeBinding;
+  try {
+    binding = createRequire(import.meta.url)(ADDON) as NativeBinding;
+  } catch (error) {
+    // A build from another machine (another libc or architecture) must not stop ONNX Runtime.
+    loaded = {
+      unavailable: `${ADDON} does not load here: ${error instanceof Error ? error.message : String(error)}`,
+    };
+    return loaded;
+  }
   loaded = binding.supported()
     ? { binding }
     : { unavailable: 'this CPU has no AVX-512 VNNI (avx512f, bw, vl, dq and vnni are all needed)' };
