@@ -45,7 +45,7 @@ export interface EmbeddingConfig {
    * ONNX Runtime; `native` fails to start where it cannot run; `onnxruntime` never uses it.
    */
   readonly engine: 'auto' | 'native' | 'onnxruntime';
-  /** `ORT_SESSIONS`: ONNX Runtime sessions run side by side; default: worker 2 (1 on a budget of one CPU), API 1. */
+  /** `ORT_SESSIONS`: inference sessions (ONNX Runtime's or the native engine's) run side by side; default: worker 2 (1 on a budget of one CPU), API 1. */
   readonly sessions: number | undefined;
   /** `ORT_THREADS`: ONNX Runtime intra-op threads per session; default: the CPU budget (cgroup quota, else `os.availableParallelism()`) / sessions (API: 1). */
   readonly threads: number | undefined;

@@ -40,7 +40,8 @@ export interface EmbedderOptions {
   /** Folder with the built model. Default: the repository's `models/all-MiniLM-L6-v2`. */
   readonly modelDir?: string;
   /**
-   * ONNX Runtime sessions that run batches side by side, each on a thread of its own. Default: 2,
+   * Sessions (ONNX Runtime's or the native engine's) that run batches side by side, each on a
+   * thread of its own. Default: 2,
    * or 1 when the CPU budget (the cgroup quota where one is set, else the cores) is one CPU. Each holds its own copy of the weights and its own activation memory
    * (about 40 MB plus one batch's activations), so a process that must stay small uses 1.
    * Two 1-thread sessions beat one 2-thread session on 2 cores, and by far when other processes

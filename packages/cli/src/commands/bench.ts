@@ -52,8 +52,9 @@ Options:
   --precision P     fp32 or int8 (default int8; the peer runs q8 or fp32 to match)
   --peer            also measure the transformers.js feature-extraction pipeline (mean
                     pooling, normalised) on the same chunks, and report the ratios
-  --sessions S      embedq: ONNX Runtime sessions run side by side (default: the embedder's)
-  --threads T       embedq: ONNX Runtime threads per session (default: the embedder's)
+  --sessions S      embedq: inference sessions run side by side (default: the embedder's)
+  --threads T       embedq: threads per session (default: the embedder's; the native
+                    engine runs one, so more means ONNX Runtime)
   --engine E        embedq: what runs the graph: auto (default: the native engine where
                     the CPU has AVX-512 VNNI and the addon is built), native or onnxruntime
   --max-batch-tokens N
