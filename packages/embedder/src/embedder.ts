@@ -17,8 +17,7 @@ import {
   type InferenceThreadEvent,
   type Precision,
 } from './interfaces.js';
-import { ModelSession } from './model-session.js';
-import { NativeSession } from './native-session.js';
+import { openSession } from './open-session.js';
 import { type BatchScratch, createBatchScratch, padBatch } from './padded-batch.js';
 import { SessionThreads } from './session-threads.js';
 import { TokenWindow } from './token-window.js';
@@ -82,10 +81,7 @@ async function openRunner(
   }
   const profilePrefix =
     options.profileDir === undefined ? undefined : join(options.profileDir, 'session-main');
-  const session =
-    engine === 'native'
-      ? await NativeSession.open(modelPath, profilePrefix)
-      : await ModelSession.open({ modelPath, threads: options.threads, profilePrefix });
+  const session = await openSession({ engine, modelPath, threads: options.threads, profilePrefix });
   try {
     await session.reserve(options, padId);
   } catch (cause) {

@@ -1,28 +1,29 @@
 /**
- * Entry of one inference thread: a single session (ONNX Runtime's or the native engine's) that runs the batches the embedder
- * posts, one at a time. onnxruntime-node's run blocks the thread that calls it, so sessions that
- * run side by side need threads of their own.
+ * Entry of one inference thread: a single session (ONNX Runtime's or the native engine's) that runs
+ * the batches the embedder posts, one at a time. Both engines' runs block the thread that calls
+ * them, so sessions that run side by side need threads of their own.
  */
 import { join } from 'node:path';
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FromThread, InferenceThreadData, ToThread } from './inference-thread-protocol.js';
-import { ModelSession } from './model-session.js';
-import { NativeSession } from './native-session.js';
+import { openSession, type Session } from './open-session.js';
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 async function serve(port: MessagePort, data: InferenceThreadData): Promise<void> {
   const send = (message: FromThread): void => port.postMessage(message);
-  let session: ModelSession | NativeSession;
+  let session: Session;
   try {
     // ORT names its file after the prefix and the second it was opened: threads opened within one
     // second need prefixes of their own.
     const profilePrefix =
       data.profileDir === undefined ? undefined : join(data.profileDir, `session-${threadId}`);
-    session =
-      data.engine === 'native'
-        ? await NativeSession.open(data.modelPath, profilePrefix)
-        : await ModelSession.open({ modelPath: data.modelPath, threads: data.threads, profilePrefix });
+    session = await openSession({
+      engine: data.engine,
+      modelPath: data.modelPath,
+      threads: data.threads,
+      profilePrefix,
+    });
     await session.reserve(data.limits, data.padId);
   } catch (error) {
     send({ type: 'failed', message: describe(error) });
