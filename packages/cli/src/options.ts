@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { Precision } from '@embedq/embedder';
+import { ENGINE_SETTINGS, type EngineSetting, type Precision } from '@embedq/embedder';
 import { UsageError } from './usage-error.js';
 
 export const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
@@ -101,6 +101,22 @@ export function parsePrecision(command: string, value: string): Precision {
   const found = PRECISIONS.find((p) => p === value);
   if (found === undefined) {
     throw new UsageError(`${command}: --precision must be one of ${PRECISIONS.join(', ')}, got '${value}'`, {
+      command,
+    });
+  }
+  return found;
+}
+
+/** The engine a bench asks the embedder for (`--engine`, and `--inference` of its runs). */
+export function parseEngineSetting(
+  command: string,
+  flag: string,
+  value: string | undefined,
+): EngineSetting | undefined {
+  if (value === undefined) return undefined;
+  const found = ENGINE_SETTINGS.find((e) => e === value);
+  if (found === undefined) {
+    throw new UsageError(`${command}: --${flag} must be auto, native or onnxruntime, got '${value}'`, {
       command,
     });
   }

@@ -1,10 +1,10 @@
 import { type GraphKey, graphFile } from '@embedq/model';
 import type { ResolvedEmbedderOptions } from './embedder-options.js';
-import type { Engine } from './interfaces.js';
+import type { Engine, EngineSetting } from './interfaces.js';
 import { nativeEncoder } from './native-session.js';
 
 /** Why the native engine cannot run these options here; empty when it can. */
-export function nativeBlockers(options: ResolvedEmbedderOptions): string[] {
+function nativeBlockers(options: ResolvedEmbedderOptions): string[] {
   const blockers: string[] = [];
   if (options.precision !== 'int8') blockers.push('it runs int8 graphs only');
   if (options.threads > 1) {
@@ -32,6 +32,6 @@ export function chooseEngine(options: ResolvedEmbedderOptions): Engine {
  * The engine setting (EMBED_ENGINE) as it applies to one graph: an fp32 graph always runs on ONNX
  * Runtime, so a process set to `native` can still load one for a namespace that needs it.
  */
-export function engineFor(graph: GraphKey, setting: Engine | 'auto'): Engine | 'auto' {
+export function engineFor(graph: GraphKey, setting: EngineSetting): EngineSetting {
   return graphFile(graph).precision === 'int8' ? setting : 'onnxruntime';
 }

@@ -1,12 +1,18 @@
 import { defaultModelDir, type GraphKey, graphFile } from '@embedq/model';
 import { readCpuBudget } from './cpu-budget.js';
 import { DEFAULT_MAX_SESSIONS, sizeInference } from './inference-sizing.js';
-import { type EmbedderOptions, type Engine, MAX_SEQUENCE_LENGTH, type Precision } from './interfaces.js';
+import {
+  type EmbedderOptions,
+  ENGINE_SETTINGS,
+  type EngineSetting,
+  MAX_SEQUENCE_LENGTH,
+  type Precision,
+} from './interfaces.js';
 
 export interface ResolvedEmbedderOptions {
   readonly precision: Precision;
   readonly graph: GraphKey;
-  readonly engine: Engine | 'auto';
+  readonly engine: EngineSetting;
   readonly modelDir: string;
   readonly sessions: number;
   readonly threads: number;
@@ -39,7 +45,7 @@ export function resolveEmbedderOptions(options: EmbedderOptions = {}): ResolvedE
     throw new RangeError(`precision must be 'int8' or 'fp32', got ${String(precision)}`);
   }
   const engine = options.engine ?? 'auto';
-  if (engine !== 'auto' && engine !== 'native' && engine !== 'onnxruntime') {
+  if (!ENGINE_SETTINGS.includes(engine)) {
     throw new RangeError(`engine must be 'auto', 'native' or 'onnxruntime', got ${String(engine)}`);
   }
   if (engine === 'native' && precision !== 'int8')

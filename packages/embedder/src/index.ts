@@ -8,7 +8,7 @@ export {
   UNRECORDED_GRAPHS,
 } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
-export { chooseEngine, engineFor, nativeBlockers } from './choose-engine.js';
+export { engineFor } from './choose-engine.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
@@ -28,7 +28,9 @@ export {
   type EmbeddedBatch,
   type Embedder,
   type EmbedderOptions,
+  ENGINE_SETTINGS,
   type Engine,
+  type EngineSetting,
   type InferenceThreadEvent,
   MAX_SEQUENCE_LENGTH,
   MAX_TEXT_WORD_PIECES,
@@ -39,8 +41,6 @@ export { RESERVE_RUNS } from './model-session.js';
 export {
   NATIVE_PROFILE_SUFFIX,
   type NativeProfileFile,
-  type NativeStage,
-  type NativeStats,
   nativeEngineUnavailable,
 } from './native-session.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

@@ -22,6 +22,9 @@ export const MAX_TEXT_WORD_PIECES = MAX_SEQUENCE_LENGTH - 2;
  * the int8 graph's weights and operators with one thread per session.
  */
 export type Engine = 'native' | 'onnxruntime';
+/** What may be asked for: an engine, or `auto` (see `EmbedderOptions.engine`). */
+export const ENGINE_SETTINGS = ['auto', 'native', 'onnxruntime'] as const;
+export type EngineSetting = (typeof ENGINE_SETTINGS)[number];
 
 export interface EmbedderOptions {
   /** Which graph to run. Default `int8`. */
@@ -31,7 +34,7 @@ export interface EmbedderOptions {
    * with AVX-512 VNNI, one thread per session), else ONNX Runtime. `native` fails where it cannot
    * run; `onnxruntime` never uses it.
    */
-  readonly engine?: Engine | 'auto';
+  readonly engine?: EngineSetting;
   /**
    * An earlier graph of that precision instead of its current one (`int8-v1`), for a namespace
    * still pinned to it. Default: the precision's current graph.

@@ -11,10 +11,10 @@
  * - MB: mebibytes (2^20 bytes), as RSS is reported by the kernel and by psutil.
  */
 import type { ProcessRuntime } from '@embedq/config';
-import type { Precision } from '@embedq/embedder';
+import type { EngineSetting, Precision } from '@embedq/embedder';
 import type { Spread, Timings } from './percentiles.js';
 
-export type { Precision };
+export type { EngineSetting, Precision };
 
 export type Engine = 'embedq' | 'peer';
 
@@ -28,7 +28,7 @@ export interface RunSpec {
   readonly batchSize: number;
   readonly precision: Precision;
   /** embedq only: what runs the graph (the embedder's `engine`; default auto). */
-  readonly inference?: 'auto' | 'native' | 'onnxruntime';
+  readonly inference?: EngineSetting;
   /** embedq only: ONNX Runtime sessions run side by side (embedder default when absent). */
   readonly sessions?: number;
   /** embedq only: ONNX Runtime intra-op threads per session (embedder default when absent). */

@@ -1,3 +1,4 @@
+import type { EngineSetting } from '@embedq/embedder';
 import { optional } from '../options.js';
 import type { EngineProfile } from './engine-profile.js';
 import { formatCount } from './format.js';
@@ -36,7 +37,7 @@ export interface MatrixOptions {
   readonly peer: boolean;
   readonly sessions?: number;
   readonly threads?: number;
-  readonly inference?: 'auto' | 'native' | 'onnxruntime';
+  readonly inference?: EngineSetting;
   readonly maxBatchTokens?: number;
   readonly modelDir?: string;
 }
@@ -191,7 +192,7 @@ export interface MatrixSettings {
   readonly peer: boolean;
   readonly sessions?: number;
   readonly threads?: number;
-  readonly inference?: 'auto' | 'native' | 'onnxruntime';
+  readonly inference?: EngineSetting;
   readonly maxBatchTokens?: number;
 }
 

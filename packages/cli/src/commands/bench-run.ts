@@ -3,7 +3,7 @@ import { formatCount } from '../bench/format.js';
 import { ENGINES, type Engine, type RunResult, type RunSpec } from '../bench/interfaces.js';
 import { type ChildMessage, RUN_COMMAND } from '../bench/run-child.js';
 import type { Command, CommandContext } from '../command.js';
-import { optional, parseCommandArgs, parseCount, parsePrecision } from '../options.js';
+import { optional, parseCommandArgs, parseCount, parseEngineSetting, parsePrecision } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
 export const benchRunHelp = `Usage: embedq ${RUN_COMMAND} --engine embedq|peer --chunks N --batch-size B --precision P
@@ -40,15 +40,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     values.sessions === undefined ? undefined : parseCount(RUN_COMMAND, 'sessions', values.sessions);
   const threads =
     values.threads === undefined ? undefined : parseCount(RUN_COMMAND, 'threads', values.threads);
-  const inference = values.inference;
-  if (
-    inference !== undefined &&
-    inference !== 'auto' &&
-    inference !== 'native' &&
-    inference !== 'onnxruntime'
-  ) {
-    fail(`--inference must be auto, native or onnxruntime, got '${inference}'`);
-  }
+  const inference = parseEngineSetting(RUN_COMMAND, 'inference', values.inference);
   const tokens = values['max-batch-tokens'];
   const maxBatchTokens =
     tokens === undefined ? undefined : parseCount(RUN_COMMAND, 'max-batch-tokens', tokens);
@@ -62,7 +54,7 @@ export function parseBenchRunArgs(args: readonly string[], cwd: string): RunSpec
     precision: parsePrecision(RUN_COMMAND, need('precision')),
     ...optional('sessions', sessions),
     ...optional('threads', threads),
-    ...optional('inference', inference as RunSpec['inference']),
+    ...optional('inference', inference),
     ...optional('maxBatchTokens', maxBatchTokens),
     ...optional('modelDir', modelDir === undefined ? undefined : resolve(cwd, modelDir)),
     ...optional('settleEvery', settleEvery),

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { profileEngine } from '../bench/engine-profile.js';
 import { formatCount, formatNumber } from '../bench/format.js';
-import type { Precision, RunResult, RunSpec } from '../bench/interfaces.js';
+import type { EngineSetting, Precision, RunResult, RunSpec } from '../bench/interfaces.js';
 import { collectMachineInfo } from '../bench/machine-info.js';
 import {
   assembleMatrixReport,
@@ -23,7 +23,7 @@ import { ratios, summarizeRuns } from '../bench/summarize-runs.js';
 import { renderBenchSummary, renderMatrixSummary } from '../bench/summary-text.js';
 import type { Command, CommandContext } from '../command.js';
 import type { CliEnv } from '../env.js';
-import { optional, parseCommandArgs, parseCount, parsePrecision } from '../options.js';
+import { optional, parseCommandArgs, parseCount, parseEngineSetting, parsePrecision } from '../options.js';
 import { findRepoRoot } from '../repo-root.js';
 import { UsageError } from '../usage-error.js';
 
@@ -90,7 +90,7 @@ export interface BenchArgs {
   readonly repeat: number;
   readonly sessions: number | undefined;
   readonly threads: number | undefined;
-  readonly inference: 'auto' | 'native' | 'onnxruntime' | undefined;
+  readonly inference: EngineSetting | undefined;
   readonly maxBatchTokens: number | undefined;
   /** Absolute. */
   readonly json: string | undefined;
@@ -99,14 +99,6 @@ export interface BenchArgs {
   /** Absolute; re-render the matrix reports from this JSON. */
   readonly fromJson: string | undefined;
   readonly modelDir: string | undefined;
-}
-
-function inferenceEngine(
-  value: string | undefined,
-  fail: (message: string) => never,
-): BenchArgs['inference'] {
-  if (value === undefined || value === 'auto' || value === 'native' || value === 'onnxruntime') return value;
-  return fail(`--engine must be auto, native or onnxruntime, got '${value}'`);
 }
 
 export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs {
@@ -153,7 +145,7 @@ export function parseBenchArgs(args: readonly string[], env: CliEnv): BenchArgs 
     repeat: count('repeat', values.repeat) ?? (matrix ? DEFAULT_MATRIX_REPEAT : 1),
     sessions: count('sessions', values.sessions),
     threads: count('threads', values.threads),
-    inference: inferenceEngine(values.engine, fail),
+    inference: parseEngineSetting(NAME, 'engine', values.engine),
     maxBatchTokens: count('max-batch-tokens', values['max-batch-tokens'], MIN_BATCH_TOKENS),
     json: path(values.json),
     out: path(values.out) ?? join(findRepoRoot() ?? env.userCwd, 'reports'),
