@@ -8,6 +8,7 @@ import {
   graphFile,
   graphIdentity,
   localGraphs,
+  logInferenceEngine,
   logInferenceSizing,
   logInferenceThreadEvents,
   type Precision,
@@ -112,10 +113,8 @@ export async function startApi(
   // Said once the logger exists, and only of an embedder this process made.
   if (options.embedder === undefined) {
     logInferenceSizing(app.log, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
-    app.log.info(
-      { engine: embedder.engine },
-      `inference engine: ${embedder.engine} (EMBED_ENGINE=${config.embedding.engine})`,
-    );
+    const own = config.embedding.precision;
+    logInferenceEngine(app.log, embedder.engine, own, engineFor(own, config.embedding.engine));
   }
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   let closing: Promise<void> | undefined;

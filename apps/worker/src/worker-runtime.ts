@@ -8,6 +8,7 @@ import {
   graphFile,
   graphIdentity,
   localGraphs,
+  logInferenceEngine,
   logInferenceSizing,
   logInferenceThreadEvents,
   type Precision,
@@ -374,18 +375,17 @@ async function createOwnEmbedder(
 ): Promise<Embedder> {
   const sizing = sizeInference(config.embedding, readCpuBudget());
   logInferenceSizing(logger, sizing, { sessions: 'ORT_SESSIONS', threads: 'ORT_THREADS' });
+  const graph = config.embedding.graph ?? config.embedding.precision;
+  const engine = engineFor(graph, config.embedding.engine);
   const embedder = await createEmbedder({
     precision: config.embedding.precision,
-    ...(config.embedding.graph === undefined ? {} : { graph: config.embedding.graph }),
-    engine: engineFor(config.embedding.graph ?? config.embedding.precision, config.embedding.engine),
+    graph,
+    engine,
     sessions: sizing.sessions,
     threads: sizing.threads,
     onInferenceThread: logInferenceThreadEvents(() => logger),
   });
-  logger.info(
-    { engine: embedder.engine, graph: config.embedding.graph ?? config.embedding.precision },
-    `inference engine: ${embedder.engine} (EMBED_ENGINE=${config.embedding.engine})`,
-  );
+  logInferenceEngine(logger, embedder.engine, graph, engine);
   return embedder;
 }
 

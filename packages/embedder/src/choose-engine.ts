@@ -1,5 +1,6 @@
 import { type GraphKey, graphFile } from '@embedq/model';
 import type { ResolvedEmbedderOptions } from './embedder-options.js';
+import type { SizingLogger } from './inference-sizing.js';
 import type { Engine, EngineSetting } from './interfaces.js';
 import { nativeEncoder } from './native-session.js';
 
@@ -34,4 +35,14 @@ export function chooseEngine(options: ResolvedEmbedderOptions): Engine {
  */
 export function engineFor(graph: GraphKey, setting: EngineSetting): EngineSetting {
   return graphFile(graph).precision === 'int8' ? setting : 'onnxruntime';
+}
+
+/** The start-up line beside the sizing one: what runs `graph`, and what was asked for it. */
+export function logInferenceEngine(
+  logger: Pick<SizingLogger, 'info'>,
+  engine: Engine,
+  graph: GraphKey,
+  asked: EngineSetting,
+): void {
+  logger.info({ engine, graph }, `inference engine: ${engine} for the ${graph} graph (asked for ${asked})`);
 }

@@ -8,7 +8,7 @@ export {
   UNRECORDED_GRAPHS,
 } from '@embedq/model';
 export type { BatchLimits } from './batch-pool.js';
-export { engineFor } from './choose-engine.js';
+export { engineFor, logInferenceEngine } from './choose-engine.js';
 export { type CpuBudget, readCpuBudget } from './cpu-budget.js';
 export { createEmbedder } from './embedder.js';
 export { EMBEDDER_DEFAULTS } from './embedder-options.js';
