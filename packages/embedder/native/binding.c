@@ -65,7 +65,7 @@ static int tensor(napi_env env, napi_value tensors, const char *name, napi_typed
 }
 
 static float *copy_floats(const void *data, size_t count) {
-  float *out = aligned_alloc(64, (sizeof(float) * count + 63) / 64 * 64);
+  float *out = eq_aligned(sizeof(float) * count);
   if (out) memcpy(out, data, sizeof(float) * count);
   return out;
 }

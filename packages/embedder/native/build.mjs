@@ -3,7 +3,6 @@
 // and the embedder runs the graph on ONNX Runtime instead.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,19 +16,9 @@ const skip = (why) => {
 if (process.env.EMBEDQ_NATIVE === 'off') skip('EMBEDQ_NATIVE=off');
 if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.platform} ${process.arch}`);
 
-function headers() {
-  // The Node-API headers of the running Node, else the node-api-headers package.
-  const bundled = join(dirname(process.execPath), '..', 'include', 'node');
-  if (existsSync(join(bundled, 'node_api.h'))) return bundled;
-  try {
-    const require = createRequire(import.meta.url);
-    return require('node-api-headers').include_dir;
-  } catch {
-    return undefined;
-  }
-}
-const include = headers();
-if (include === undefined) skip('no Node-API headers');
+// The Node-API headers that ship with the running Node (official builds, Docker images, Heroku).
+const include = join(dirname(process.execPath), '..', 'include', 'node');
+if (!existsSync(join(include, 'node_api.h'))) skip(`no Node-API headers in ${include}`);
 
 // The kernels use AVX-512 VNNI; binding.c does not, so `supported()` runs on any x86-64 CPU.
 const { common, kernels } = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));

@@ -65,19 +65,17 @@ void eq_encoder_free(eq_encoder *e) {
   free(e);
 }
 
-static void *aligned(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
-
 static int reserve(eq_encoder *e, size_t tokens) {
   if (tokens <= e->capacity) return 0;
   free_scratch(e);
   const size_t padded = (tokens + EQ_TILE_ROWS - 1) / EQ_TILE_ROWS * EQ_TILE_ROWS;
-  e->state = aligned(sizeof(float) * tokens * EQ_HIDDEN);
-  e->qkv = aligned(sizeof(float) * tokens * 3 * EQ_HIDDEN);
-  e->context = aligned(sizeof(float) * tokens * EQ_HIDDEN);
-  e->wide = aligned(sizeof(float) * tokens * EQ_FFN);
-  e->narrow = aligned(sizeof(float) * tokens * EQ_HIDDEN);
-  e->attention = aligned(sizeof(float) * eq_attention_scratch_floats());
-  e->quantized = aligned(padded * EQ_FFN);
+  e->state = eq_aligned(sizeof(float) * tokens * EQ_HIDDEN);
+  e->qkv = eq_aligned(sizeof(float) * tokens * 3 * EQ_HIDDEN);
+  e->context = eq_aligned(sizeof(float) * tokens * EQ_HIDDEN);
+  e->wide = eq_aligned(sizeof(float) * tokens * EQ_FFN);
+  e->narrow = eq_aligned(sizeof(float) * tokens * EQ_HIDDEN);
+  e->attention = eq_aligned(sizeof(float) * eq_attention_scratch_floats());
+  e->quantized = eq_aligned(padded * EQ_FFN);
   if (!e->state || !e->qkv || !e->context || !e->wide || !e->narrow || !e->attention || !e->quantized) {
     free_scratch(e);
     return -1;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 enum { EQ_HIDDEN = 384, EQ_HEADS = 12, EQ_HEAD_SIZE = 32, EQ_FFN = 1536, EQ_MAX_POSITIONS = 512 };
 /* Rows of the GEMM micro-kernel: quantised inputs are padded to a multiple of it. */
@@ -59,6 +60,9 @@ typedef struct {
   uint8_t *quantized;
   eq_stats stats;
 } eq_encoder;
+
+/* 64-byte aligned memory (whole cache lines, as the kernels' aligned loads need), freed with free(). */
+static inline void *eq_aligned(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
 
 /* Kernels (each in its own file). */
 int eq_linear_init(eq_linear *l, const int8_t *weight, int inputs, int outputs, const float *scale,

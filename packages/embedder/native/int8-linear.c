@@ -7,19 +7,18 @@
 #include "encoder.h"
 #include "vector-math.h"
 
-static void *aligned(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
-
 int eq_linear_init(eq_linear *l, const int8_t *weight, int inputs, int outputs, const float *scale,
                    const float *bias, const float *inverse_divisors) {
   memset(l, 0, sizeof *l);
-  if (inputs % 4 != 0 || outputs % EQ_TILE_COLS != 0) return -1;
+  /* Inputs are quantised 16 at a time, outputs computed in whole tiles. */
+  if (inputs % 16 != 0 || outputs % EQ_TILE_COLS != 0) return -1;
   l->inputs = inputs;
   l->outputs = outputs;
-  l->packed = aligned((size_t)inputs * outputs);
-  l->column_sums = aligned(sizeof(int32_t) * outputs);
-  l->scale = aligned(sizeof(float) * outputs);
-  l->bias = aligned(sizeof(float) * outputs);
-  l->inverse_divisors = inverse_divisors ? aligned(sizeof(float) * inputs) : NULL;
+  l->packed = eq_aligned((size_t)inputs * outputs);
+  l->column_sums = eq_aligned(sizeof(int32_t) * outputs);
+  l->scale = eq_aligned(sizeof(float) * outputs);
+  l->bias = eq_aligned(sizeof(float) * outputs);
+  l->inverse_divisors = inverse_divisors ? eq_aligned(sizeof(float) * inputs) : NULL;
   if (!l->packed || !l->column_sums || !l->scale || !l->bias || (inverse_divisors && !l->inverse_divisors)) {
     eq_linear_free(l);
     return -1;

@@ -92,9 +92,9 @@ static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
 }
 
 static void check_attention(void) {
-  float *qkv = aligned_alloc(64, sizeof(float) * EQ_MAX_POSITIONS * 3 * EQ_HIDDEN);
-  float *context = aligned_alloc(64, sizeof(float) * EQ_MAX_POSITIONS * EQ_HIDDEN);
-  float *scratch = aligned_alloc(64, sizeof(float) * eq_attention_scratch_floats());
+  float *qkv = eq_aligned(sizeof(float) * EQ_MAX_POSITIONS * 3 * EQ_HIDDEN);
+  float *context = eq_aligned(sizeof(float) * EQ_MAX_POSITIONS * EQ_HIDDEN);
+  float *scratch = eq_aligned(sizeof(float) * eq_attention_scratch_floats());
   for (int i = 0; i < EQ_MAX_POSITIONS * 3 * EQ_HIDDEN; i++) qkv[i] = uniform(2.0f);
   static double scores[EQ_MAX_POSITIONS];
   double worst = 0;
