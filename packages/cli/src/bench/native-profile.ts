@@ -1,5 +1,5 @@
 import type { NativeProfileFile } from '@embedq/embedder';
-import { KIND_OF_OP, OPERATOR_KINDS, type OperatorProfile, UNIT } from './operator-profile.js';
+import { KIND_OF_OP, KindTally, type OperatorProfile } from './operator-profile.js';
 
 /**
  * The native engine's stage times (one file per session, `NativeSession` writes them), grouped
@@ -7,60 +7,30 @@ import { KIND_OF_OP, OPERATOR_KINDS, type OperatorProfile, UNIT } from './operat
  * int8 GEMM of the first FFN layer includes GELU, applied to the GEMM's output in registers.
  */
 export function summarizeNativeProfile(files: readonly NativeProfileFile[]): OperatorProfile {
-  const stages = new Map<string, { calls: number; seconds: number; work: number }>();
+  const tally = new KindTally();
   let runs = 0;
   let runSeconds = 0;
   let tokens = 0;
+  let linear = 0;
   for (const file of files) {
     runs += file.runs;
     runSeconds += file.runSeconds;
     tokens += file.tokens;
     for (const stage of file.stages) {
-      const s = stages.get(stage.op) ?? { calls: 0, seconds: 0, work: 0 };
-      s.calls += stage.calls;
-      s.seconds += stage.seconds;
-      s.work += stage.work;
-      stages.set(stage.op, s);
+      if (stage.calls === 0) continue;
+      const kind = KIND_OF_OP[stage.op] ?? 'other';
+      tally.add(stage.op, kind, stage.calls, stage.seconds, stage.work);
+      if (kind === 'int8 GEMM') linear += stage.work;
     }
   }
-  const kindOf = (op: string) => KIND_OF_OP[op] ?? 'other';
-  const kernelSeconds = [...stages.values()].reduce((sum, s) => sum + s.seconds, 0);
-  const share = (seconds: number) => (kernelSeconds > 0 ? seconds / kernelSeconds : 0);
-  const linear = [...stages].reduce((sum, [op, s]) => sum + (kindOf(op) === 'int8 GEMM' ? s.work : 0), 0);
   return {
     engine: 'native',
     sessions: files.length,
     runs,
-    kernelSeconds,
+    kernelSeconds: tally.kernelSeconds,
     runSeconds,
-    kinds: OPERATOR_KINDS.flatMap((kind) => {
-      const members = [...stages].filter(([op, s]) => kindOf(op) === kind && s.calls > 0);
-      if (members.length === 0) return [];
-      const seconds = members.reduce((sum, [, s]) => sum + s.seconds, 0);
-      const work = members.reduce((sum, [, s]) => sum + s.work, 0);
-      return [
-        {
-          kind,
-          ops: members.map(([op]) => op).sort(),
-          calls: members.reduce((sum, [, s]) => sum + s.calls, 0),
-          seconds,
-          share: share(seconds),
-          work,
-          unit: UNIT[kind],
-          rate: seconds > 0 ? work / seconds : 0,
-        },
-      ];
-    }),
-    opTypes: [...stages]
-      .filter(([, s]) => s.calls > 0)
-      .map(([op, s]) => ({
-        op,
-        kind: kindOf(op),
-        calls: s.calls,
-        seconds: s.seconds,
-        share: share(s.seconds),
-      }))
-      .sort((a, b) => b.seconds - a.seconds),
+    kinds: tally.kinds(),
+    opTypes: tally.opTypes(),
     linearOpsPerToken: tokens > 0 ? linear / tokens : 0,
     paddedTokens: tokens,
   };

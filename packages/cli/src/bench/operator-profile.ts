@@ -118,7 +118,7 @@ export const KIND_OF_OP: Readonly<Record<string, OperatorKind>> = {
   LpNormalization: 'pooling',
 };
 
-export const UNIT: Readonly<Record<OperatorKind, RateUnit>> = {
+const UNIT: Readonly<Record<OperatorKind, RateUnit>> = {
   'int8 GEMM': 'int ops/s',
   'fp32 GEMM': 'float ops/s',
   attention: 'ops/s',
@@ -233,16 +233,81 @@ export function kernelCalls(
   };
 }
 
+/**
+ * Time and work summed by operator and by kind, and the profile's `kinds` and `opTypes` made from
+ * them: ONNX Runtime's kernel calls and the native engine's stages are counted the same way.
+ */
+export class KindTally {
+  private readonly byKind = new Map<
+    OperatorKind,
+    { ops: Set<string>; calls: number; seconds: number; work: number }
+  >();
+  private readonly byOp = new Map<string, { kind: OperatorKind; calls: number; seconds: number }>();
+  kernelSeconds = 0;
+
+  add(op: string, kind: OperatorKind, calls: number, seconds: number, work: number): void {
+    const k = this.byKind.get(kind) ?? { ops: new Set(), calls: 0, seconds: 0, work: 0 };
+    k.ops.add(op);
+    k.calls += calls;
+    k.seconds += seconds;
+    k.work += work;
+    this.byKind.set(kind, k);
+    const o = this.byOp.get(op) ?? { kind, calls: 0, seconds: 0 };
+    o.calls += calls;
+    o.seconds += seconds;
+    this.byOp.set(op, o);
+    this.kernelSeconds += seconds;
+  }
+
+  /** A kind's sums, if any operator of it ran. */
+  kind(kind: OperatorKind): { readonly seconds: number; readonly work: number } | undefined {
+    return this.byKind.get(kind);
+  }
+
+  share(seconds: number): number {
+    return this.kernelSeconds > 0 ? seconds / this.kernelSeconds : 0;
+  }
+
+  kinds(): KindProfile[] {
+    return OPERATOR_KINDS.flatMap((kind) => {
+      const k = this.byKind.get(kind);
+      if (k === undefined) return [];
+      return [
+        {
+          kind,
+          ops: [...k.ops].sort(),
+          calls: k.calls,
+          seconds: k.seconds,
+          share: this.share(k.seconds),
+          work: k.work,
+          unit: UNIT[kind],
+          rate: k.seconds > 0 ? k.work / k.seconds : 0,
+        },
+      ];
+    });
+  }
+
+  opTypes(): OperatorTypeProfile[] {
+    return [...this.byOp]
+      .map(([op, o]) => ({
+        op,
+        kind: o.kind,
+        calls: o.calls,
+        seconds: o.seconds,
+        share: this.share(o.seconds),
+      }))
+      .sort((a, b) => b.seconds - a.seconds);
+  }
+}
+
 /** Groups the kernel calls of every session's trace. */
 export function summarizeOperatorProfile(
   traces: readonly (readonly OrtTraceEvent[])[],
   options: { skipRuns: number },
 ): OperatorProfile {
-  const byKind = new Map<OperatorKind, { ops: Set<string>; calls: number; seconds: number; work: number }>();
-  const byOp = new Map<string, { kind: OperatorKind; calls: number; seconds: number }>();
+  const tally = new KindTally();
   let runs = 0;
   let runSeconds = 0;
-  let kernelSeconds = 0;
   let linear = 0;
   let attentionProjection = 0;
   let paddedTokens = 0;
@@ -253,24 +318,13 @@ export function summarizeOperatorProfile(
     paddedTokens += read.paddedTokens;
     for (const call of read.calls) {
       const kind = kindOf(call);
-      const k = byKind.get(kind) ?? { ops: new Set(), calls: 0, seconds: 0, work: 0 };
-      k.ops.add(call.op);
-      k.calls++;
-      k.seconds += call.seconds;
-      k.work += workOf(call, kind);
-      byKind.set(kind, k);
-      const o = byOp.get(call.op) ?? { kind, calls: 0, seconds: 0 };
-      o.calls++;
-      o.seconds += call.seconds;
-      byOp.set(call.op, o);
-      kernelSeconds += call.seconds;
+      tally.add(call.op, kind, 1, call.seconds, workOf(call, kind));
       linear += kind === 'int8 GEMM' || kind === 'fp32 GEMM' || kind === 'attention' ? linearOps(call) : 0;
       if (call.op === 'QAttention') attentionProjection += linearOps(call);
     }
   }
-  const share = (seconds: number) => (kernelSeconds > 0 ? seconds / kernelSeconds : 0);
-  const gemm = byKind.get('int8 GEMM');
-  const attention = byKind.get('attention');
+  const gemm = tally.kind('int8 GEMM');
+  const attention = tally.kind('attention');
   const gemmRate = gemm !== undefined && gemm.seconds > 0 ? gemm.work / gemm.seconds : 0;
   const projectionSeconds = gemmRate > 0 ? attentionProjection / gemmRate : 0;
   const attentionSplit =
@@ -279,33 +333,16 @@ export function summarizeOperatorProfile(
       : {
           projectionSeconds,
           coreSeconds: Math.max(0, attention.seconds - projectionSeconds),
-          coreShare: share(Math.max(0, attention.seconds - projectionSeconds)),
+          coreShare: tally.share(Math.max(0, attention.seconds - projectionSeconds)),
         };
   return {
     engine: 'onnxruntime',
     sessions: traces.length,
     runs,
-    kernelSeconds,
+    kernelSeconds: tally.kernelSeconds,
     runSeconds,
-    kinds: OPERATOR_KINDS.flatMap((kind) => {
-      const k = byKind.get(kind);
-      if (k === undefined) return [];
-      return [
-        {
-          kind,
-          ops: [...k.ops].sort(),
-          calls: k.calls,
-          seconds: k.seconds,
-          share: share(k.seconds),
-          work: k.work,
-          unit: UNIT[kind],
-          rate: k.seconds > 0 ? k.work / k.seconds : 0,
-        },
-      ];
-    }),
-    opTypes: [...byOp]
-      .map(([op, o]) => ({ op, kind: o.kind, calls: o.calls, seconds: o.seconds, share: share(o.seconds) }))
-      .sort((a, b) => b.seconds - a.seconds),
+    kinds: tally.kinds(),
+    opTypes: tally.opTypes(),
     linearOpsPerToken: paddedTokens > 0 ? linear / paddedTokens : 0,
     paddedTokens,
     ...(attentionSplit === undefined ? {} : { attentionSplit }),
