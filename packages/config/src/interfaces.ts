@@ -40,9 +40,9 @@ export interface EmbeddingConfig {
   /** `EMBED_PRECISION`, default `int8`. */
   readonly precision: Precision;
   /**
-   * `EMBED_ENGINE`: what runs the int8 graph. `auto` (default): embedq's native AVX-512 VNNI
-   * kernels where the CPU has them, the addon was built and sessions have one thread each, else
-   * ONNX Runtime; `native` fails to start where it cannot run; `onnxruntime` never uses it.
+   * `EMBED_ENGINE`: what runs the int8 graph. `auto` (default): embedq's native kernels (AVX-512
+   * VNNI, else AVX2) where the addon was built and sessions have one thread each, else ONNX
+   * Runtime; `native` fails to start where it cannot run; `onnxruntime` never uses it.
    */
   readonly engine: 'auto' | 'native' | 'onnxruntime';
   /** `ORT_SESSIONS`: inference sessions (ONNX Runtime's or the native engine's) run side by side; default: worker 2 (1 on a budget of one CPU), API 1. */

@@ -1,8 +1,8 @@
 /*
- * Node-API binding: supported(), create(tensors), encode(encoder, ids, mask, rows, columns), close(encoder),
- * stats(encoder), resetStats(encoder).
- * Built without AVX-512 flags so that supported() runs on any x86-64 CPU; the kernels it calls are
- * only reached after supported() said yes.
+ * Node-API binding: kernelSets(), create(tensors, kernelSet), encode(encoder, ids, mask, rows, columns),
+ * close(encoder), stats(encoder), resetStats(encoder).
+ * Built without ISA flags so that kernelSets() runs on any x86-64 CPU; a set's kernels are only
+ * reached through an encoder created with a set kernelSets() named.
  */
 #include <node_api.h>
 #include <stdio.h>
@@ -19,15 +19,18 @@
     }                                                                                                \
   } while (0)
 
-static napi_value supported(napi_env env, napi_callback_info info) {
+/* kernelSets(): the names of the kernel sets this CPU runs, best first ([] when none). */
+static napi_value kernel_sets(napi_env env, napi_callback_info info) {
   (void)info;
-  __builtin_cpu_init();
-  const int yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                  __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-                  __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("f16c") &&
-                  __builtin_cpu_supports("fma");
+  const eq_kernels *sets[2];
+  const int count = eq_kernel_sets(sets);
   napi_value result;
-  CHECK(napi_get_boolean(env, yes, &result));
+  CHECK(napi_create_array_with_length(env, (size_t)count, &result));
+  for (int i = 0; i < count; i++) {
+    napi_value name;
+    CHECK(napi_create_string_utf8(env, sets[i]->name, NAPI_AUTO_LENGTH, &name));
+    CHECK(napi_set_element(env, result, (uint32_t)i, name));
+  }
   return result;
 }
 
@@ -173,27 +176,40 @@ static void finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value create(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) {
-    napi_throw_type_error(env, NULL, "embedq native encoder: create(tensors) needs the graph's tensors");
+  char set_name[32] = "";
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[1], set_name, sizeof set_name, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "embedq native encoder: create(tensors, kernelSet) needs the graph's tensors and a kernel set");
+    return NULL;
+  }
+  const eq_kernels *kernels = eq_kernel_set(set_name);
+  if (!kernels) {
+    char message[120];
+    snprintf(message, sizeof message, "embedq native encoder: this CPU does not run the kernel set '%s'", set_name);
+    napi_throw_error(env, NULL, message);
     return NULL;
   }
   eq_encoder **slot = malloc(sizeof *slot);
-  eq_encoder *e = eq_encoder_new();
+  eq_encoder *e = eq_encoder_new(kernels);
   if (!slot || !e) {
     free(slot);
     eq_encoder_free(e);
     napi_throw_error(env, NULL, "embedq native encoder: out of memory");
     return NULL;
   }
-  if (load(env, argv[0], e) != 0) {
+  const char *inexact = NULL;
+  if (load(env, argv[0], e) != 0 || (inexact = eq_encoder_check(e)) != NULL) {
     eq_encoder_free(e);
     free(slot);
     bool pending = false;
     napi_is_exception_pending(env, &pending);
-    if (!pending) napi_throw_error(env, NULL, "embedq native encoder: out of memory");
+    if (!pending) {
+      char message[200];
+      snprintf(message, sizeof message, "embedq native encoder: %s (%s)", inexact ? inexact : "out of memory", set_name);
+      napi_throw_error(env, NULL, message);
+    }
     return NULL;
   }
   *slot = e;
@@ -272,7 +288,7 @@ static eq_encoder **encoder_argument(napi_env env, napi_callback_info info) {
   return slot_of(env, argv[0]);
 }
 
-/* stats(encoder): { runs, tokens, runSeconds, stages: [{ op, calls, seconds, work }] } since the last reset. */
+/* stats(encoder): { kernels, runs, tokens, runSeconds, stages: [{ op, calls, seconds, work }] } since the last reset. */
 static napi_value stats(napi_env env, napi_callback_info info) {
   eq_encoder **slot = encoder_argument(env, info);
   if (!slot) return NULL;
@@ -283,6 +299,9 @@ static napi_value stats(napi_env env, napi_callback_info info) {
   const eq_stats *s = &(*slot)->stats;
   napi_value result, stages;
   CHECK(napi_create_object(env, &result));
+  napi_value kernels;
+  CHECK(napi_create_string_utf8(env, (*slot)->kernels->name, NAPI_AUTO_LENGTH, &kernels));
+  CHECK(napi_set_named_property(env, result, "kernels", kernels));
   CHECK(napi_create_array_with_length(env, EQ_STAGES, &stages));
   if (!set_number(env, result, "runs", (double)s->runs) || !set_number(env, result, "tokens", (double)s->tokens) ||
       !set_number(env, result, "runSeconds", s->run_seconds))
@@ -318,7 +337,7 @@ static napi_value close_encoder(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   const napi_property_descriptor functions[] = {
-      {"supported", NULL, supported, NULL, NULL, NULL, napi_default, NULL},
+      {"kernelSets", NULL, kernel_sets, NULL, NULL, NULL, napi_default, NULL},
       {"create", NULL, create, NULL, NULL, NULL, napi_default, NULL},
       {"encode", NULL, encode, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_encoder, NULL, NULL, NULL, napi_default, NULL},

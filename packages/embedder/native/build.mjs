@@ -20,13 +20,19 @@ if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.plat
 const include = join(dirname(process.execPath), '..', 'include', 'node');
 if (!existsSync(join(include, 'node_api.h'))) skip(`no Node-API headers in ${include}`);
 
-// The kernels use AVX-512 VNNI; binding.c does not, so `supported()` runs on any x86-64 CPU.
-const { common, kernels } = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
+// Each kernel set's files get its own flags; the encoder and the packing need AVX2 (what both
+// sets have); kernel-sets.c and binding.c get none, so asking which set runs is safe on any x86-64.
+const { common, avx512, avx2 } = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
 const units = [
-  ['int8-linear', kernels],
-  ['layer-norm', kernels],
-  ['attention', kernels],
-  ['encoder', kernels],
+  ['int8-linear-avx512', avx512],
+  ['layer-norm-avx512', avx512],
+  ['attention-avx512', avx512],
+  ['int8-linear-avx2', avx2],
+  ['layer-norm-avx2', avx2],
+  ['attention-avx2', avx2],
+  ['int8-linear', avx2],
+  ['encoder', avx2],
+  ['kernel-sets', []],
   ['binding', [`-I${include}`]],
 ];
 mkdirSync(out, { recursive: true });

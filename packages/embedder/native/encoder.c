@@ -7,7 +7,22 @@
 
 #include "encoder.h"
 
-eq_encoder *eq_encoder_new(void) { return calloc(1, sizeof(eq_encoder)); }
+eq_encoder *eq_encoder_new(const eq_kernels *kernels) {
+  eq_encoder *e = calloc(1, sizeof(eq_encoder));
+  if (e) e->kernels = kernels;
+  return e;
+}
+
+const char *eq_encoder_check(const eq_encoder *e) {
+  for (int i = 0; i < e->layer_count; i++) {
+    const eq_layer *l = &e->layers[i];
+    const eq_linear *linears[] = {&l->qkv, &l->attention_output, &l->ffn_in, &l->ffn_out};
+    for (int j = 0; j < 4; j++)
+      if (linears[j]->largest_weight > e->kernels->largest_weight)
+        return "the graph's int8 weights go beyond what this kernel set multiplies exactly";
+  }
+  return NULL;
+}
 
 const char *const eq_stage_names[EQ_STAGES] = {"Embed",     "Quantize",  "Int8Gemm", "Int8GemmGelu",
                                                "Attention", "LayerNorm", "Pooling"};
@@ -99,16 +114,16 @@ static void embed(eq_encoder *e, const int32_t *ids, int length, float *out) {
       for (int h = 0; h < EQ_HIDDEN; h++) row[h] = half_to_float(e->word_f16[base + h]) + position[h];
     }
   }
-  eq_layer_norm(out, NULL, length, &e->embedding_norm);
+  e->kernels->layer_norm(out, NULL, length, &e->embedding_norm);
 }
 
 static void linear(eq_encoder *e, const eq_linear *l, const float *in, int tokens, float *out, int gelu,
                    double *clock) {
   float scale;
   int zero_point;
-  eq_quantize(l, in, tokens, e->quantized, &scale, &zero_point);
+  e->kernels->quantize(l, in, tokens, e->quantized, &scale, &zero_point);
   count(e, EQ_QUANTIZE, (double)tokens * l->inputs, clock);
-  eq_linear_run(l, e->quantized, tokens, scale, zero_point, out, gelu);
+  e->kernels->linear_run(l, e->quantized, tokens, scale, zero_point, out, gelu);
   count(e, gelu ? EQ_GEMM_GELU : EQ_GEMM, 2.0 * tokens * l->inputs * l->outputs, clock);
 }
 
@@ -154,17 +169,17 @@ const char *eq_encode(eq_encoder *e, const int32_t *ids, const int32_t *mask, in
     at = 0;
     double attention_ops = 0;
     for (int r = 0; r < rows; r++) {
-      eq_attention(e->qkv + at * 3 * EQ_HIDDEN, lengths[r], e->context + at * EQ_HIDDEN, e->attention);
+      e->kernels->attention(e->qkv + at * 3 * EQ_HIDDEN, lengths[r], e->context + at * EQ_HIDDEN, e->attention);
       attention_ops += 4.0 * lengths[r] * lengths[r] * EQ_HIDDEN;
       at += (size_t)lengths[r];
     }
     count(e, EQ_ATTENTION, attention_ops, &clock);
     linear(e, &l->attention_output, e->context, n, e->narrow, 0, &clock);
-    eq_layer_norm(e->state, e->narrow, n, &l->attention_norm);
+    e->kernels->layer_norm(e->state, e->narrow, n, &l->attention_norm);
     count(e, EQ_LAYER_NORM, (double)n * EQ_HIDDEN, &clock);
     linear(e, &l->ffn_in, e->state, n, e->wide, 1, &clock);
     linear(e, &l->ffn_out, e->wide, n, e->narrow, 0, &clock);
-    eq_layer_norm(e->state, e->narrow, n, &l->ffn_norm);
+    e->kernels->layer_norm(e->state, e->narrow, n, &l->ffn_norm);
     count(e, EQ_LAYER_NORM, (double)n * EQ_HIDDEN, &clock);
   }
   /* Mean pooling then L2 normalisation: normalising makes dividing by the count redundant. */

@@ -1,6 +1,7 @@
 /*
- * Checks each kernel against a plain double-precision reference; exits non-zero on the first
- * kernel out of tolerance. Run by src/native-kernels.test.ts (compiled with build.mjs's flags).
+ * Checks one kernel set against plain double-precision references; exits non-zero when a kernel is
+ * out of tolerance. Run by src/native-kernels.test.ts, compiled once per set the CPU runs, with
+ * that set's flags (flags.json) and -DEQ_CHECK_AVX512 or -DEQ_CHECK_AVX2.
  */
 #include <math.h>
 #include <stdio.h>
@@ -8,7 +9,32 @@
 #include <string.h>
 
 #include "encoder.h"
-#include "vector-math.h"
+
+#if defined(EQ_CHECK_AVX512)
+#include "vector-math-avx512.h"
+#define SET_NAME "avx512-vnni"
+#define WIDTH 16
+#define GELU(in, out) _mm512_storeu_ps(out, eq_gelu(_mm512_loadu_ps(in)))
+#define EXP(in, out) _mm512_storeu_ps(out, eq_exp(_mm512_loadu_ps(in)))
+#define LARGEST_WEIGHT 127
+#define QUANTIZE eq_quantize_avx512
+#define LINEAR_RUN eq_linear_run_avx512
+#define ATTENTION eq_attention_avx512
+#define LAYER_NORM eq_layer_norm_avx512
+#elif defined(EQ_CHECK_AVX2)
+#include "vector-math-avx2.h"
+#define SET_NAME "avx2"
+#define WIDTH 8
+#define GELU(in, out) _mm256_storeu_ps(out, eq_gelu8(_mm256_loadu_ps(in)))
+#define EXP(in, out) _mm256_storeu_ps(out, eq_exp8(_mm256_loadu_ps(in)))
+#define LARGEST_WEIGHT 64
+#define QUANTIZE eq_quantize_avx2
+#define LINEAR_RUN eq_linear_run_avx2
+#define ATTENTION eq_attention_avx2
+#define LAYER_NORM eq_layer_norm_avx2
+#else
+#error "define EQ_CHECK_AVX512 or EQ_CHECK_AVX2"
+#endif
 
 static int failures = 0;
 static void report(const char *what, double worst, double tolerance) {
@@ -20,17 +46,17 @@ static float uniform(float scale) { return ((float)rand() / (float)RAND_MAX - 0.
 
 static void check_vector_math(void) {
   double gelu = 0, exp_rel = 0;
-  float in[16], out[16];
+  float in[WIDTH], out[WIDTH];
   for (double x = -1000; x <= 1000; x += fabs(x) < 20 ? 1e-4 : 1e-2) {
-    for (int i = 0; i < 16; i++) in[i] = (float)x;
-    _mm512_storeu_ps(out, eq_gelu(_mm512_loadu_ps(in)));
+    for (int i = 0; i < WIDTH; i++) in[i] = (float)x;
+    GELU(in, out);
     const double ref = 0.5 * (float)x * (1.0 + erf((float)x / sqrt(2.0)));
     const double e = fabs(out[0] - ref);
     gelu = isnan(out[0]) || e > gelu ? (isnan(out[0]) ? INFINITY : e) : gelu;
   }
   for (double x = -87; x <= 88; x += 1e-3) {
-    for (int i = 0; i < 16; i++) in[i] = (float)x;
-    _mm512_storeu_ps(out, eq_exp(_mm512_loadu_ps(in)));
+    for (int i = 0; i < WIDTH; i++) in[i] = (float)x;
+    EXP(in, out);
     const double e = fabs(out[0] - exp((float)x)) / exp((float)x);
     exp_rel = isnan(out[0]) ? INFINITY : e > exp_rel ? e : exp_rel;
   }
@@ -44,7 +70,8 @@ static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
   float *scale = malloc(sizeof(float) * outputs), *bias = malloc(sizeof(float) * outputs);
   /* The graph's Mul before quantising multiplies by 1 / divisor: the tensor holds the inverses. */
   float *inverse = malloc(sizeof(float) * inputs);
-  for (int i = 0; i < inputs * outputs; i++) w[i] = (int8_t)(rand() % 127 - 63);
+  /* Every weight the set says it multiplies exactly (kernel-sets.c). */
+  for (int i = 0; i < inputs * outputs; i++) w[i] = (int8_t)(rand() % (2 * LARGEST_WEIGHT + 1) - LARGEST_WEIGHT);
   for (int n = 0; n < outputs; n++) scale[n] = 0.001f + (float)(rand() % 100) * 1e-5f, bias[n] = uniform(0.5f);
   for (int k = 0; k < inputs; k++) inverse[k] = k % 7 == 0 ? 0.125f : 1.0f;
   eq_linear l;
@@ -56,8 +83,8 @@ static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
     for (int i = 0; i < rows * inputs; i++) x[i] = uniform(3.0f) + (i % 97 == 0 ? 20.0f : 0.0f);
     float s;
     int z;
-    eq_quantize(&l, x, rows, q, &s, &z);
-    eq_linear_run(&l, q, rows, s, z, out, gelu);
+    QUANTIZE(&l, x, rows, q, &s, &z);
+    LINEAR_RUN(&l, q, rows, s, z, out, gelu);
     /* DynamicQuantizeLinear then the integer product, in double. */
     double lo = 0, hi = 0;
     for (int i = 0; i < rows * inputs; i++) {
@@ -78,7 +105,7 @@ static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
         /* A value on a rounding boundary may quantise one step apart (the kernel multiplies by 1 /
          * scale, the definition divides): allow such steps of two inputs. A wrong kernel is off
          * by hundreds. */
-        const double e = fabs(out[r * outputs + n] - ref) / (rs * scale[n] * 64.0);
+        const double e = fabs(out[r * outputs + n] - ref) / (rs * scale[n] * LARGEST_WEIGHT);
         worst = isnan(out[r * outputs + n]) ? INFINITY : fmax(worst, e);
       }
     free(x), free(out), free(q);
@@ -91,6 +118,33 @@ static void check_linear(int inputs, int outputs, int with_divisors, int gelu) {
   free(w), free(scale), free(bias), free(inverse);
 }
 
+/* The largest products the set allows: every input at 255, every weight at +-LARGEST_WEIGHT. */
+static void check_linear_extremes(void) {
+  enum { INPUTS = 1536, OUTPUTS = 64, ROWS = 6 };
+  static int8_t w[INPUTS * OUTPUTS];
+  static float x[ROWS * INPUTS], out[ROWS * OUTPUTS];
+  static uint8_t q[ROWS * INPUTS];
+  float scale[OUTPUTS], bias[OUTPUTS];
+  for (int k = 0; k < INPUTS; k++)
+    for (int n = 0; n < OUTPUTS; n++) w[k * OUTPUTS + n] = (int8_t)(n % 2 ? LARGEST_WEIGHT : -LARGEST_WEIGHT);
+  for (int n = 0; n < OUTPUTS; n++) scale[n] = 1.0f, bias[n] = 0.0f;
+  for (int i = 0; i < ROWS * INPUTS; i++) x[i] = 1.0f;
+  eq_linear l;
+  if (eq_linear_init(&l, w, INPUTS, OUTPUTS, scale, bias, NULL) != 0) exit(2);
+  float s;
+  int z;
+  QUANTIZE(&l, x, ROWS, q, &s, &z);
+  LINEAR_RUN(&l, q, ROWS, s, z, out, 0);
+  double worst = 0;
+  for (int i = 0; i < ROWS * OUTPUTS; i++) {
+    /* 255 x (+-w) x inputs, times the input scale 1 / 255. */
+    const double ref = (i % 2 ? 1.0 : -1.0) * LARGEST_WEIGHT * INPUTS;
+    worst = isnan(out[i]) ? INFINITY : fmax(worst, fabs(out[i] - ref) / fabs(ref));
+  }
+  report("linear, largest inputs x largest weights", worst, 1e-6);
+  eq_linear_free(&l);
+}
+
 static void check_attention(void) {
   float *qkv = eq_aligned(sizeof(float) * EQ_MAX_POSITIONS * 3 * EQ_HIDDEN);
   float *context = eq_aligned(sizeof(float) * EQ_MAX_POSITIONS * EQ_HIDDEN);
@@ -101,7 +155,7 @@ static void check_attention(void) {
   const int lengths[] = {1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 66, 129, 256, 511, 512};
   for (size_t t = 0; t < sizeof lengths / sizeof lengths[0]; t++) {
     const int length = lengths[t];
-    eq_attention(qkv, length, context, scratch);
+    ATTENTION(qkv, length, context, scratch);
     for (int h = 0; h < EQ_HEADS; h++)
       for (int i = 0; i < length; i += length > 64 ? 7 : 1) {
         double max = -INFINITY, total = 0;
@@ -131,7 +185,7 @@ static void check_layer_norm(void) {
   for (int i = 0; i < EQ_HIDDEN; i++) gamma[i] = uniform(2.0f), beta[i] = uniform(1.0f);
   memcpy(copy, x, sizeof x);
   const eq_norm norm = {gamma, beta};
-  eq_layer_norm(x, add, 3, &norm);
+  LAYER_NORM(x, add, 3, &norm);
   double worst = 0;
   for (int r = 0; r < 3; r++) {
     double mean = 0, variance = 0;
@@ -152,11 +206,13 @@ static void check_layer_norm(void) {
 
 int main(void) {
   srand(7);
+  printf("kernel set %s\n", SET_NAME);
   check_vector_math();
   check_linear(384, 1152, 1, 0);
   check_linear(384, 384, 0, 0);
   check_linear(384, 1536, 1, 1);
   check_linear(1536, 384, 0, 0);
+  check_linear_extremes();
   check_attention();
   check_layer_norm();
   printf("%s\n", failures == 0 ? "all kernels within tolerance" : "KERNELS OUT OF TOLERANCE");

@@ -2,7 +2,7 @@ import { type GraphKey, graphFile } from '@embedq/model';
 import type { ResolvedEmbedderOptions } from './embedder-options.js';
 import type { SizingLogger } from './inference-sizing.js';
 import type { Engine, EngineSetting } from './interfaces.js';
-import { nativeEncoder } from './native-session.js';
+import { nativeEncoder, nativeKernelSet } from './native-session.js';
 
 /** Why the native engine cannot run these options here; empty when it can. */
 function nativeBlockers(options: ResolvedEmbedderOptions): string[] {
@@ -44,5 +44,10 @@ export function logInferenceEngine(
   graph: GraphKey,
   asked: EngineSetting,
 ): void {
-  logger.info({ engine, graph }, `inference engine: ${engine} for the ${graph} graph (asked for ${asked})`);
+  const kernels = engine === 'native' ? nativeKernelSet() : undefined;
+  const what = kernels === undefined ? engine : `native (${kernels} kernels)`;
+  logger.info(
+    { engine, kernels, graph },
+    `inference engine: ${what} for the ${graph} graph (asked for ${asked})`,
+  );
 }

@@ -39,8 +39,11 @@ export {
 } from './interfaces.js';
 export { RESERVE_RUNS } from './model-session.js';
 export {
+  KERNEL_SETS,
+  type KernelSet,
   NATIVE_PROFILE_SUFFIX,
   type NativeProfileFile,
   nativeEngineUnavailable,
+  nativeKernelSet,
 } from './native-session.js';
 export { createTokenizer, type EncodedText, loadTokenizer, type WordPieceTokenizer } from './tokenizer.js';

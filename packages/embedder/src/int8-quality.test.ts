@@ -1,6 +1,6 @@
 /**
  * Acceptance tests of the INT8 model against the fp32 one on the seed workload, run by ONNX Runtime
- * and, where the CPU has AVX-512 VNNI, by the native engine:
+ * and, where it runs (AVX-512 VNNI or AVX2), by the native engine:
  * (a) per-chunk cosine similarity of the two embeddings of the first 2,000 chunks;
  * (b) retrieval agreement: top-10 of 5,000 chunks for 200 queries, each side entirely in its own
  *     precision (queries and chunks), as a deployment would run it.

@@ -18,8 +18,8 @@ export const MAX_SEQUENCE_LENGTH = 256;
 export const MAX_TEXT_WORD_PIECES = MAX_SEQUENCE_LENGTH - 2;
 
 /**
- * What runs the graph: ONNX Runtime, or embedq's own AVX-512 VNNI kernels (native/), which run
- * the int8 graph's weights and operators with one thread per session.
+ * What runs the graph: ONNX Runtime, or embedq's own kernels (native/: AVX-512 VNNI or AVX2), which
+ * run the int8 graph's weights and operators with one thread per session.
  */
 export type Engine = 'native' | 'onnxruntime';
 /** What may be asked for: an engine, or `auto` (see `EmbedderOptions.engine`). */
@@ -31,8 +31,8 @@ export interface EmbedderOptions {
   readonly precision?: Precision;
   /**
    * `auto` (the default): the native engine where it can run (an int8 graph, the addon built, a CPU
-   * with AVX-512 VNNI, one thread per session), else ONNX Runtime. `native` fails where it cannot
-   * run; `onnxruntime` never uses it.
+   * with AVX-512 VNNI or AVX2, one thread per session), else ONNX Runtime. `native` fails where it
+   * cannot run; `onnxruntime` never uses it.
    */
   readonly engine?: EngineSetting;
   /**

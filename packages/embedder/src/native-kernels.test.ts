@@ -1,7 +1,8 @@
 /**
- * The native engine's kernels against double-precision references (native/kernel-check.c): GELU
- * and exp over their whole range, each linear shape with and without channel divisors for 1-14
- * rows, attention for 1-512 tokens, layer norm. Needs the CPU the kernels need, and `cc`.
+ * The native engine's kernels against double-precision references (native/kernel-check.c), for
+ * each kernel set this CPU runs: GELU and exp over their whole range, each linear shape with and
+ * without channel divisors for 1-14 rows, the largest products the set allows, attention for
+ * 1-512 tokens, layer norm. Needs `cc`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,35 +10,53 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { nativeEncoder } from './native-session.js';
+import { KERNEL_SETS, type KernelSet, nativeEncoder } from './native-session.js';
 
 const NATIVE = fileURLToPath(new URL('../native/', import.meta.url));
-const flags = JSON.parse(readFileSync(join(NATIVE, 'flags.json'), 'utf8')) as {
-  common: string[];
-  kernels: string[];
+const flags = JSON.parse(readFileSync(join(NATIVE, 'flags.json'), 'utf8')) as Record<
+  'common' | 'avx512' | 'avx2',
+  string[]
+>;
+const encoder = nativeEncoder();
+const runnable: readonly KernelSet[] = 'runnable' in encoder ? encoder.runnable : [];
+
+/** Each set's files, flags and the macro that points kernel-check.c at them. */
+const SETS: Record<KernelSet, { suffix: 'avx512' | 'avx2'; define: string }> = {
+  'avx512-vnni': { suffix: 'avx512', define: '-DEQ_CHECK_AVX512' },
+  avx2: { suffix: 'avx2', define: '-DEQ_CHECK_AVX2' },
 };
 
-describe.skipIf('unavailable' in nativeEncoder())('native kernels', () => {
-  it('stay within tolerance of a double-precision reference', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'embedq-kernel-check-'));
-    try {
-      const binary = join(dir, 'kernel-check');
-      const sources = ['kernel-check.c', 'int8-linear.c', 'attention.c', 'layer-norm.c'].map((f) =>
-        join(NATIVE, f),
-      );
-      execFileSync('cc', [...flags.common, ...flags.kernels, '-o', binary, ...sources, '-lm'], {
-        stdio: 'pipe',
-      });
-      let output: string;
+describe.each(KERNEL_SETS)('native %s kernels', (set) => {
+  it.skipIf(!runnable.includes(set))(
+    'stay within tolerance of a double-precision reference',
+    () => {
+      const { suffix, define } = SETS[set];
+      const dir = mkdtempSync(join(tmpdir(), 'embedq-kernel-check-'));
       try {
-        output = execFileSync(binary, { encoding: 'utf8' });
-      } catch (error) {
-        output = String((error as { stdout?: string }).stdout ?? error);
+        const binary = join(dir, 'kernel-check');
+        const sources = [
+          'kernel-check.c',
+          'int8-linear.c',
+          `int8-linear-${suffix}.c`,
+          `attention-${suffix}.c`,
+          `layer-norm-${suffix}.c`,
+        ].map((f) => join(NATIVE, f));
+        execFileSync('cc', [...flags.common, ...flags[suffix], define, '-o', binary, ...sources, '-lm'], {
+          stdio: 'pipe',
+        });
+        let output: string;
+        try {
+          output = execFileSync(binary, { encoding: 'utf8' });
+        } catch (error) {
+          output = String((error as { stdout?: string }).stdout ?? error);
+        }
+        console.log(output.trim());
+        expect(output).toContain(`kernel set ${set}`);
+        expect(output).toContain('all kernels within tolerance');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      console.log(output.trim());
-      expect(output).toContain('all kernels within tolerance');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -9,8 +9,9 @@ import { fullBatch, type PaddedBatch } from './padded-batch.js';
 
 /** The addon built from native/ (`native/build.mjs`, run by the package's build). */
 interface NativeBinding {
-  supported(): boolean;
-  create(tensors: Initializers): NativeHandle;
+  /** The kernel sets this CPU runs, best first. */
+  kernelSets(): KernelSet[];
+  create(tensors: Initializers, kernelSet: KernelSet): NativeHandle;
   encode(
     encoder: NativeHandle,
     ids: Int32Array,
@@ -23,8 +24,17 @@ interface NativeBinding {
   resetStats(encoder: NativeHandle): void;
 }
 
+/**
+ * The native engine's two kernel sets: AVX-512 VNNI (vpdpbusd) and AVX2 (vpmaddubsw + vpmaddwd,
+ * exact for the graph's 7-bit weights). The best the CPU runs is used unless EMBEDQ_NATIVE_KERNELS
+ * names another.
+ */
+export const KERNEL_SETS = ['avx512-vnni', 'avx2'] as const;
+export type KernelSet = (typeof KERNEL_SETS)[number];
+
 /** Where one native session's time went since its reserve run (`embedq bench --profile`). */
 export interface NativeStats {
+  readonly kernels: KernelSet;
   readonly runs: number;
   /** Real tokens encoded: the native engine never computes padding. */
   readonly tokens: number;
@@ -51,14 +61,17 @@ type NativeHandle = { readonly [handle]: true };
 /** src/ and dist/ both sit beside native/. */
 const ADDON = fileURLToPath(new URL('../native/build/embedq_native.node', import.meta.url));
 
-let loaded: { binding: NativeBinding } | { unavailable: string } | undefined;
+type NativeEncoder =
+  | { binding: NativeBinding; kernelSet: KernelSet; runnable: readonly KernelSet[] }
+  | { unavailable: string };
+let loaded: NativeEncoder | undefined;
 
 /**
- * The native encoder's addon, or why this process cannot use it: not built (no C compiler at
- * install), built for another system, or a CPU without AVX-512 VNNI (every kernel needs it).
- * Read once per thread.
+ * The native encoder's addon and the kernel set it runs here, or why this process cannot use it:
+ * not built (no C compiler at install), built for another system, a CPU without AVX2, or an
+ * EMBEDQ_NATIVE_KERNELS this CPU does not run. Read once per thread.
  */
-export function nativeEncoder(): { binding: NativeBinding } | { unavailable: string } {
+export function nativeEncoder(): NativeEncoder {
   if (loaded !== undefined) return loaded;
   if (!existsSync(ADDON)) {
     loaded = { unavailable: `it was not built (${ADDON} is missing; the build needs a C compiler)` };
@@ -74,10 +87,41 @@ export function nativeEncoder(): { binding: NativeBinding } | { unavailable: str
     };
     return loaded;
   }
-  loaded = binding.supported()
-    ? { binding }
-    : { unavailable: 'this CPU has no AVX-512 VNNI (avx512f, bw, vl, dq and vnni are all needed)' };
+  const runnable = binding.kernelSets();
+  const picked = pickKernelSet(runnable, process.env.EMBEDQ_NATIVE_KERNELS);
+  loaded = 'kernelSet' in picked ? { binding, kernelSet: picked.kernelSet, runnable } : picked;
   return loaded;
+}
+
+/**
+ * Of the sets this CPU runs (best first), the one `asked` names (EMBEDQ_NATIVE_KERNELS), or the
+ * best when nothing is asked.
+ */
+export function pickKernelSet(
+  runnable: readonly KernelSet[],
+  asked: string | undefined,
+): { kernelSet: KernelSet } | { unavailable: string } {
+  if (asked === undefined || asked === '') {
+    const best = runnable[0];
+    return best === undefined
+      ? { unavailable: 'this CPU has neither AVX-512 VNNI nor AVX2 with FMA and F16C' }
+      : { kernelSet: best };
+  }
+  const set = KERNEL_SETS.find((name) => name === asked);
+  if (set === undefined) {
+    return { unavailable: `EMBEDQ_NATIVE_KERNELS=${asked} is not one of ${KERNEL_SETS.join(', ')}` };
+  }
+  return runnable.includes(set)
+    ? { kernelSet: set }
+    : {
+        unavailable: `EMBEDQ_NATIVE_KERNELS=${asked}, and this CPU runs ${runnable.length > 0 ? runnable.join(', ') : 'neither set'}`,
+      };
+}
+
+/** The kernel set the native engine runs in this process, or undefined when it cannot run. */
+export function nativeKernelSet(): KernelSet | undefined {
+  const native = nativeEncoder();
+  return 'kernelSet' in native ? native.kernelSet : undefined;
 }
 
 /** Why this process cannot run the native engine, or undefined when it can. */
@@ -103,14 +147,25 @@ export class NativeSession implements BatchRunner {
     this.encoder = encoder;
   }
 
-  /** With `profilePrefix`, writes the session's stage times to `<prefix>.native.json` when released. */
-  static async open(modelPath: string, profilePrefix?: string): Promise<NativeSession> {
+  /**
+   * With `profilePrefix`, writes the session's stage times to `<prefix>.native.json` when released;
+   * `kernelSet` (for tests and measurements) overrides the process's (see `nativeEncoder`).
+   */
+  static async open(
+    modelPath: string,
+    options: { readonly profilePrefix?: string; readonly kernelSet?: KernelSet } = {},
+  ): Promise<NativeSession> {
+    const { profilePrefix, kernelSet } = options;
     const native = nativeEncoder();
     if ('unavailable' in native) throw new Error(`the native engine is unavailable: ${native.unavailable}`);
+    if (kernelSet !== undefined && !native.runnable.includes(kernelSet)) {
+      throw new Error(`this CPU does not run the native engine's ${kernelSet} kernels`);
+    }
     const tensors = await readInitializers(modelPath);
     if (!('layer0_qkv_wq' in tensors))
       throw new Error(`${modelPath} is not an int8 graph the native engine runs`);
-    return new NativeSession(native.binding, native.binding.create(tensors), profilePrefix);
+    const kernels = kernelSet ?? native.kernelSet;
+    return new NativeSession(native.binding, native.binding.create(tensors, kernels), profilePrefix);
   }
 
   async run(batch: PaddedBatch): Promise<Float32Array<ArrayBuffer>> {

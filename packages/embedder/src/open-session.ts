@@ -14,6 +14,6 @@ export function openSession(options: {
 }): Promise<Session> {
   const { engine, modelPath, threads, profilePrefix } = options;
   return engine === 'native'
-    ? NativeSession.open(modelPath, profilePrefix)
+    ? NativeSession.open(modelPath, profilePrefix === undefined ? {} : { profilePrefix })
     : ModelSession.open({ modelPath, threads, profilePrefix });
 }

@@ -33,6 +33,14 @@ export function peakVariant(cpuFlags: ReadonlySet<string>): Int8PeakVariant | un
   return undefined;
 }
 
+/**
+ * The compiler and the microbenchmark run without LD_PRELOAD: a library preloaded into the bench
+ * (scripts/measure-avx2-kernels.sh hides AVX-512 that way) is for the engines, not for them.
+ */
+const withoutPreload = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD'),
+);
+
 /** Seconds each timed attempt aims for: long against the thread start, short against drift. */
 const TARGET_SECONDS = 0.3;
 const ATTEMPTS = 3;
@@ -40,16 +48,16 @@ const ATTEMPTS = 3;
 /**
  * Measures the machine's int8 multiply-accumulate peak with 1 thread and with `threads`, by
  * compiling the microbenchmark in `int8-peak-source.ts` with the system's C compiler (`cc`) and
- * taking the best of three timed runs of each. Without a compiler or an x86-64 Linux, says why.
+ * taking the best of three timed runs of each; of `variant`'s instructions when given, else of the
+ * widest the CPU has. Without a compiler or an x86-64 Linux, says why.
  */
-export function measureInt8Peak(threads: number): Int8Peak {
+export function measureInt8Peak(threads: number, variant = peakVariant(cpuFlags())): Int8Peak {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return {
       measured: false,
       reason: `the microbenchmark is x86-64 Linux only (${process.platform} ${process.arch})`,
     };
   }
-  const variant = peakVariant(cpuFlags());
   if (variant === undefined) return { measured: false, reason: 'the CPU has no AVX2' };
   const dir = mkdtempSync(join(tmpdir(), 'embedq-int8-peak-'));
   try {
@@ -57,13 +65,18 @@ export function measureInt8Peak(threads: number): Int8Peak {
     const binary = join(dir, 'peak');
     writeFileSync(source, INT8_PEAK_SOURCE);
     try {
-      execFileSync('cc', ['-O2', '-pthread', '-o', binary, source], { stdio: 'pipe' });
+      execFileSync('cc', ['-O2', '-pthread', '-o', binary, source], { stdio: 'pipe', env: withoutPreload });
     } catch (error) {
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
       return { measured: false, reason: `no C compiler could build it (cc: ${detail})` };
     }
     const seconds = (count: number, iterations: number): number =>
-      Number(execFileSync(binary, [variant, String(count), String(iterations)], { encoding: 'utf8' }).trim());
+      Number(
+        execFileSync(binary, [variant, String(count), String(iterations)], {
+          encoding: 'utf8',
+          env: withoutPreload,
+        }).trim(),
+      );
     // Calibrate the iterations on one thread, then time each thread count.
     let iterations = 1_000_000;
     for (let s = seconds(1, iterations); s < TARGET_SECONDS / 4; s = seconds(1, iterations)) iterations *= 4;

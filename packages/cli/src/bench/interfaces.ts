@@ -14,6 +14,12 @@ import type { ProcessRuntime } from '@embedq/config';
 import type { EngineSetting, Precision } from '@embedq/embedder';
 import type { Spread, Timings } from './percentiles.js';
 
+/**
+ * What ran embedq's graph: ONNX Runtime, or the native engine with its AVX-512 VNNI kernels
+ * (`native`, the name reports used before there was a second set) or its AVX2 ones.
+ */
+export type RanOn = 'native' | 'native-avx2' | 'onnxruntime';
+
 export type { EngineSetting, Precision };
 
 export type Engine = 'embedq' | 'peer';
@@ -74,7 +80,7 @@ export interface RunResult {
   /** Batch size x longest sequence, summed over batches: what ONNX Runtime computes. */
   readonly paddedTokens: number;
   /** embedq only: what ran the graph (absent in reports written before the native engine). */
-  readonly inference?: 'native' | 'onnxruntime';
+  readonly inference?: RanOn;
   /** Per-batch times (embedq: the engine's run; peer: the whole pipeline call). */
   readonly batchMs: Timings;
   readonly rssSamples: readonly RssSample[];
@@ -104,7 +110,7 @@ export interface CellSummary {
   readonly tokens: number;
   readonly paddedTokens: number;
   /** embedq only: what ran the graph. */
-  readonly inference?: 'native' | 'onnxruntime';
+  readonly inference?: RanOn;
   /** Median over runs of each run's per-batch percentile. */
   readonly batchMs: Timings;
   /** The run whose throughput is the median (lower middle for an even count). */

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { createEmbedder, type EmbeddedBatch } from '@embedq/embedder';
+import { createEmbedder, type EmbeddedBatch, type Engine, nativeKernelSet } from '@embedq/embedder';
 import { generateSeedChunks, seedChunk } from '@embedq/workload';
 import { optional } from '../options.js';
 import { BatchRecorder, rssMB } from './batch-recorder.js';
-import type { RunResult, RunSpec } from './interfaces.js';
+import type { RanOn, RunResult, RunSpec } from './interfaces.js';
 import { onnxruntimeNodeVersion } from './package-version.js';
 import { runResult } from './run-result.js';
 import { SettledRssSampler } from './settled-rss.js';
@@ -60,12 +60,17 @@ export async function measureEmbedq(spec: RunSpec, label: string): Promise<RunRe
       rssBeforeLoadMB,
       rssAfterLoadMB,
       versions: { 'onnxruntime-node': onnxruntimeNodeVersion() },
-      inference: embedder.engine,
+      inference: ranOn(embedder.engine),
       ...optional('settledRss', settled?.samples),
     });
   } finally {
     await embedder.close();
   }
+}
+
+/** What ran the graph, with the native engine's kernel set where it is not the AVX-512 one. */
+function ranOn(engine: Engine): RanOn {
+  return engine === 'native' && nativeKernelSet() === 'avx2' ? 'native-avx2' : engine;
 }
 
 /** Cheap sanity checks, so a broken embedder cannot post a fast time. */

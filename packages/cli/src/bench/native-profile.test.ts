@@ -4,6 +4,7 @@ import { summarizeNativeProfile } from './native-profile.js';
 
 const file = (scale: number): NativeProfileFile => ({
   engine: 'native',
+  kernels: 'avx512-vnni',
   runs: 10 * scale,
   tokens: 1000 * scale,
   runSeconds: 2 * scale,

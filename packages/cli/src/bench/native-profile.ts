@@ -23,8 +23,10 @@ export function summarizeNativeProfile(files: readonly NativeProfileFile[]): Ope
       if (kind === 'int8 GEMM') linear += stage.work;
     }
   }
+  const kernels = files[0]?.kernels;
   return {
     engine: 'native',
+    ...(kernels === undefined ? {} : { kernels }),
     sessions: files.length,
     runs,
     kernelSeconds: tally.kernelSeconds,

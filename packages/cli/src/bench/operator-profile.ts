@@ -1,3 +1,4 @@
+import type { KernelSet } from '@embedq/embedder';
 /**
  * ONNX Runtime's per-operator profile (the JSON trace a session writes with `enableProfiling`),
  * grouped by kind of work, with each kind's share of the kernel time and its effective rate.
@@ -58,6 +59,8 @@ export interface OperatorTypeProfile {
 export interface OperatorProfile {
   /** Whose profile: ONNX Runtime's per-operator trace, or the native engine's time per stage. */
   readonly engine: 'onnxruntime' | 'native';
+  /** The native engine's kernel set (absent for ONNX Runtime). */
+  readonly kernels?: KernelSet;
   readonly sessions: number;
   /** `model_run` events counted (the session's reserve runs left out, see `skipRuns`). */
   readonly runs: number;

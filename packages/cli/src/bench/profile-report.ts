@@ -42,7 +42,7 @@ function heading(p: EngineProfile): string {
   const { profile } = p;
   const whose =
     profile.engine === 'native'
-      ? `Native engine stage times of one more ${p.cell} run: ${profile.sessions} session(s)`
+      ? `Native engine (${profile.kernels ?? 'avx512-vnni'} kernels) stage times of one more ${p.cell} run: ${profile.sessions} session(s)`
       : `ONNX Runtime profile of one more ${p.cell} run: ${profile.sessions} session trace(s)`;
   return (
     `${whose}, ` +

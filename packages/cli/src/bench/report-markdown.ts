@@ -284,7 +284,11 @@ function engineRow(report: MatrixReport): string[] {
   ];
   if (engines.length === 0) return [];
   const named = engines.map((e) =>
-    e === 'native' ? "native (embedq's AVX-512 VNNI kernels)" : 'ONNX Runtime',
+    e === 'native'
+      ? "native (embedq's AVX-512 VNNI kernels)"
+      : e === 'native-avx2'
+        ? "native (embedq's AVX2 kernels)"
+        : 'ONNX Runtime',
   );
   return [row('embedq inference engine', named.join(', '))];
 }

@@ -1,6 +1,6 @@
 import type { ProcessRuntime } from '@embedq/config';
 import { type BatchRecorder, peakRssMB } from './batch-recorder.js';
-import type { RunResult, RunSpec, SettledRssSample } from './interfaces.js';
+import type { RanOn, RunResult, RunSpec, SettledRssSample } from './interfaces.js';
 
 /** What an engine measured besides its batches. */
 export interface RunContext {
@@ -8,7 +8,7 @@ export interface RunContext {
   readonly rssBeforeLoadMB: number;
   readonly rssAfterLoadMB: number;
   readonly versions: Record<string, string>;
-  readonly inference?: 'native' | 'onnxruntime';
+  readonly inference?: RanOn;
   readonly settledRss?: readonly SettledRssSample[];
 }
 

@@ -56,7 +56,8 @@ Options:
   --threads T       embedq: threads per session (default: the embedder's; the native
                     engine runs one, so more means ONNX Runtime)
   --engine E        embedq: what runs the graph: auto (default: the native engine where
-                    the CPU has AVX-512 VNNI and the addon is built), native or onnxruntime
+                    the addon is built, with AVX-512 VNNI or AVX2 kernels; EMBEDQ_NATIVE_KERNELS=avx2
+                    picks the AVX2 ones on an AVX-512 CPU), native or onnxruntime
   --max-batch-tokens N
                     embedq: most padded tokens per inference batch, the memory bound
                     (at least ${MIN_BATCH_TOKENS}; default: the embedder's)

@@ -3,26 +3,16 @@
  * 12 heads. Only the sequence's own tokens take part (the graph's mask gives padded keys
  * exp(-10000) = 0, the same thing). Per head: Q and V copied into dense tiles, K transposed, the
  * scores as register tiles of 4 queries x 16-64 keys, a softmax per row, then P V as 4 x 32 tiles.
+ * AVX-512 (zmm registers and masks).
  */
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
 
 #include "encoder.h"
-#include "vector-math.h"
+#include "vector-math-avx512.h"
 
-enum {
-  ROW = 3 * EQ_HIDDEN,
-  /* Queries padded to whole 4-row tiles, keys to whole 16-key blocks. */
-  QUERIES = EQ_MAX_POSITIONS + 4,
-  KEYS = EQ_MAX_POSITIONS + 16,
-};
-
-/* queries [516][32], values [512][32], keys [32][576], scores [516][576], 1 / row sums [516]. */
-size_t eq_attention_scratch_floats(void) {
-  return (size_t)QUERIES * EQ_HEAD_SIZE + (size_t)EQ_MAX_POSITIONS * EQ_HEAD_SIZE + (size_t)EQ_HEAD_SIZE * KEYS +
-         (size_t)QUERIES * KEYS + QUERIES;
-}
+enum { ROW = 3 * EQ_HIDDEN, QUERIES = EQ_ATTENTION_QUERIES, KEYS = EQ_ATTENTION_KEYS };
 
 /*
  * scores[4 rows][16 x BLOCKS keys] = q[4 rows] . keys x scale, in 4 x BLOCKS registers. One
@@ -146,7 +136,7 @@ static inline void transpose16(__m512 r[16]) {
   }
 }
 
-void eq_attention(const float *qkv, int length, float *context, float *scratch) {
+void eq_attention_avx512(const float *qkv, int length, float *context, float *scratch) {
   float *queries = scratch;
   float *values = queries + (size_t)QUERIES * EQ_HEAD_SIZE;
   float *keys = values + (size_t)EQ_MAX_POSITIONS * EQ_HEAD_SIZE;

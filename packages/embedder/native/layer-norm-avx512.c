@@ -1,4 +1,4 @@
-/* LayerNormalization over the hidden size (epsilon 1e-12, as BERT), with the residual added first. */
+/* LayerNormalization over the hidden size (epsilon 1e-12, as BERT), with the residual added first; AVX-512. */
 #include <immintrin.h>
 #include <math.h>
 
@@ -6,7 +6,7 @@
 
 enum { VECTORS = EQ_HIDDEN / 16 };
 
-void eq_layer_norm(float *x, const float *add, int rows, const eq_norm *norm) {
+void eq_layer_norm_avx512(float *x, const float *add, int rows, const eq_norm *norm) {
   for (int r = 0; r < rows; r++) {
     float *row = x + (size_t)r * EQ_HIDDEN;
     __m512 v[VECTORS];

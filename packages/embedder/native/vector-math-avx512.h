@@ -1,6 +1,6 @@
-/* exp and GELU over 16 floats, for softmax and the FFN. */
-#ifndef EMBEDQ_VECTOR_MATH_H
-#define EMBEDQ_VECTOR_MATH_H
+/* exp and GELU over 16 floats (AVX-512), for softmax and the FFN. */
+#ifndef EMBEDQ_VECTOR_MATH_AVX512_H
+#define EMBEDQ_VECTOR_MATH_AVX512_H
 
 #include <immintrin.h>
 
