@@ -104,29 +104,31 @@ __attribute__((noinline)) static void tile_6x16(const uint8_t *a, long lda, cons
 void eq_linear_run_avx2(const eq_linear *l, const uint8_t *q, int rows, float scale, int zero_point, float *out,
                         int gelu) {
   const int k_total = l->inputs, n_total = l->outputs;
-  int32_t sums[EQ_TILE_ROWS * EQ_TILE_COLS] __attribute__((aligned(64)));
+  int32_t sums[EQ_TILE_ROWS * 16] __attribute__((aligned(64)));
   const __m256 input_scale = _mm256_set1_ps(scale);
   const __m256i zero = _mm256_set1_epi32(zero_point);
-  for (int n0 = 0; n0 < n_total; n0 += EQ_TILE_COLS) {
-    const int8_t *panel = l->packed + (size_t)n0 * k_total;
+  /* 16 columns at a time over every row: their weights (k_total x 16 bytes) stay in L1. */
+  for (int n0 = 0; n0 < n_total; n0 += 16) {
+    const int8_t *slice = l->packed + (size_t)(n0 / EQ_TILE_COLS * EQ_TILE_COLS) * k_total + 4 * (n0 % EQ_TILE_COLS);
+    __m256i correction[2];
+    __m256 column_scale[2], bias[2];
+    for (int j = 0; j < 2; j++) {
+      const int c = n0 + 8 * j;
+      correction[j] = _mm256_mullo_epi32(_mm256_load_si256((const __m256i *)(l->column_sums + c)), zero);
+      column_scale[j] = _mm256_mul_ps(_mm256_load_ps(l->scale + c), input_scale);
+      bias[j] = _mm256_load_ps(l->bias + c);
+    }
     for (int m0 = 0; m0 < rows; m0 += EQ_TILE_ROWS) {
-      for (int c0 = 0; c0 < EQ_TILE_COLS; c0 += 16)
-        tile_6x16(q + (size_t)m0 * k_total, k_total, panel + 4 * c0, k_total / 4, sums + c0, EQ_TILE_COLS);
+      tile_6x16(q + (size_t)m0 * k_total, k_total, slice, k_total / 4, sums, 16);
       const int tile_rows = rows - m0 < EQ_TILE_ROWS ? rows - m0 : EQ_TILE_ROWS;
-      for (int j = 0; j < EQ_TILE_COLS; j += 8) {
-        const int c = n0 + j;
-        const __m256i correction = _mm256_mullo_epi32(_mm256_load_si256((const __m256i *)(l->column_sums + c)), zero);
-        const __m256 column_scale = _mm256_mul_ps(_mm256_load_ps(l->scale + c), input_scale);
-        const __m256 bias = _mm256_load_ps(l->bias + c);
-        for (int r = 0; r < tile_rows; r++) {
+      for (int r = 0; r < tile_rows; r++)
+        for (int j = 0; j < 2; j++) {
           /* (q - zero point) . w, exactly in int32, then to float. */
-          const __m256i exact =
-              _mm256_sub_epi32(_mm256_load_si256((const __m256i *)(sums + r * EQ_TILE_COLS + j)), correction);
-          __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), column_scale, bias);
+          const __m256i exact = _mm256_sub_epi32(_mm256_load_si256((const __m256i *)(sums + r * 16 + 8 * j)), correction[j]);
+          __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), column_scale[j], bias[j]);
           if (gelu) v = eq_gelu8(v);
-          _mm256_storeu_ps(out + (size_t)(m0 + r) * n_total + c, v);
+          _mm256_storeu_ps(out + (size_t)(m0 + r) * n_total + n0 + 8 * j, v);
         }
-      }
     }
   }
 }
