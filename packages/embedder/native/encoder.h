@@ -101,6 +101,11 @@ void eq_linear_run_avx2(const eq_linear *l, const uint8_t *q, int rows, float sc
 void eq_layer_norm_avx2(float *x, const float *add, int rows, const eq_norm *norm);
 void eq_attention_avx2(const float *qkv, int length, float *context, float *scratch);
 
+/* ONNX DynamicQuantizeLinear's scale and zero point for a tensor's range (min <= 0 <= max). */
+void eq_quantize_parameters(float min, float max, float *scale, int *zero_point);
+/* The micro-kernels read whole tiles of rows: the rows past `rows` get the zero point. */
+void eq_pad_quantized_rows(uint8_t *q, int rows, int inputs, int zero_point);
+
 /* Weights packed for both sets. */
 int eq_linear_init(eq_linear *l, const int8_t *weight, int inputs, int outputs, const float *scale,
                    const float *bias, const float *inverse_divisors);

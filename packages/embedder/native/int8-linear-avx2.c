@@ -4,8 +4,6 @@
  * the graph's 7-bit weights, see kernel-sets.c) then vpmaddwd by ones (pairs of those into int32).
  */
 #include <immintrin.h>
-#include <math.h>
-#include <string.h>
 
 #include "encoder.h"
 #include "vector-math-avx2.h"
@@ -24,16 +22,9 @@ void eq_quantize_avx2(const eq_linear *l, const float *x, int rows, uint8_t *out
       low = _mm256_min_ps(low, v);
       high = _mm256_max_ps(high, v);
     }
-  /* The range always holds 0, so 0 quantises exactly (ONNX DynamicQuantizeLinear). */
-  const float min = eq_min8(low), max = eq_max8(high);
-  float s = (max - min) / 255.0f;
-  if (s == 0.0f) s = 1.0f;
-  float z = nearbyintf(-min / s);
-  z = z < 0.0f ? 0.0f : z > 255.0f ? 255.0f : z;
-  *scale = s;
-  *zero_point = (int)z;
-  const __m256 inverse = _mm256_set1_ps(1.0f / s);
-  const __m256i zero = _mm256_set1_epi32((int)z);
+  eq_quantize_parameters(eq_min8(low), eq_max8(high), scale, zero_point);
+  const __m256 inverse = _mm256_set1_ps(1.0f / *scale);
+  const __m256i zero = _mm256_set1_epi32(*zero_point);
   for (int r = 0; r < rows; r++)
     for (int k = 0; k < k_total; k += 16) {
       const float *row = x + (size_t)r * k_total;
@@ -44,9 +35,7 @@ void eq_quantize_avx2(const eq_linear *l, const float *x, int rows, uint8_t *out
       const __m128i b16 = _mm_packs_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
       _mm_storeu_si128((__m128i *)(out + (size_t)r * k_total + k), _mm_packus_epi16(a16, b16));
     }
-  /* The micro-kernel reads whole tiles of rows: the padding rows hold the zero point. */
-  const int padded = (rows + EQ_TILE_ROWS - 1) / EQ_TILE_ROWS * EQ_TILE_ROWS;
-  memset(out + (size_t)rows * k_total, (int)z, (size_t)(padded - rows) * k_total);
+  eq_pad_quantized_rows(out, rows, k_total, *zero_point);
 }
 
 /* One row of the tile: the row's four inputs broadcast, times both column vectors, into its two accumulators. */

@@ -1,7 +1,5 @@
 /* int8 linear layers with AVX-512 VNNI: dynamic per-tensor uint8 inputs times int8 weights (vpdpbusd). */
 #include <immintrin.h>
-#include <math.h>
-#include <string.h>
 
 #include "encoder.h"
 #include "vector-math-avx512.h"
@@ -20,16 +18,9 @@ void eq_quantize_avx512(const eq_linear *l, const float *x, int rows, uint8_t *o
       low = _mm512_min_ps(low, v);
       high = _mm512_max_ps(high, v);
     }
-  /* The range always holds 0, so 0 quantises exactly (ONNX DynamicQuantizeLinear). */
-  const float min = _mm512_reduce_min_ps(low), max = _mm512_reduce_max_ps(high);
-  float s = (max - min) / 255.0f;
-  if (s == 0.0f) s = 1.0f;
-  float z = nearbyintf(-min / s);
-  z = z < 0.0f ? 0.0f : z > 255.0f ? 255.0f : z;
-  *scale = s;
-  *zero_point = (int)z;
-  const __m512 inverse = _mm512_set1_ps(1.0f / s);
-  const __m512i zero = _mm512_set1_epi32((int)z);
+  eq_quantize_parameters(_mm512_reduce_min_ps(low), _mm512_reduce_max_ps(high), scale, zero_point);
+  const __m512 inverse = _mm512_set1_ps(1.0f / *scale);
+  const __m512i zero = _mm512_set1_epi32(*zero_point);
   for (int r = 0; r < rows; r++)
     for (int k = 0; k < k_total; k += 16) {
       /* cvtps rounds half to even, as the standard asks. */
@@ -37,9 +28,7 @@ void eq_quantize_avx512(const eq_linear *l, const float *x, int rows, uint8_t *o
       q = _mm512_max_epi32(_mm512_min_epi32(q, _mm512_set1_epi32(255)), _mm512_setzero_si512());
       _mm_storeu_si128((__m128i *)(out + (size_t)r * k_total + k), _mm512_cvtepi32_epi8(q));
     }
-  /* The micro-kernel reads whole tiles of rows: the padding rows hold the zero point. */
-  const int padded = (rows + EQ_TILE_ROWS - 1) / EQ_TILE_ROWS * EQ_TILE_ROWS;
-  memset(out + (size_t)rows * k_total, (int)z, (size_t)(padded - rows) * k_total);
+  eq_pad_quantized_rows(out, rows, k_total, *zero_point);
 }
 
 /*

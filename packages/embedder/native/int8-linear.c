@@ -3,6 +3,7 @@
  * column side by side, the operand order of vpdpbusd (AVX-512 VNNI) and of vpmaddubsw + vpmaddwd
  * (AVX2), which both sum four uint8 x int8 products into an int32.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,4 +53,19 @@ void eq_linear_free(eq_linear *l) {
   free(l->bias);
   free(l->inverse_divisors);
   memset(l, 0, sizeof *l);
+}
+
+void eq_quantize_parameters(float min, float max, float *scale, int *zero_point) {
+  /* The range always holds 0, so 0 quantises exactly (ONNX DynamicQuantizeLinear). */
+  float s = (max - min) / 255.0f;
+  if (s == 0.0f) s = 1.0f;
+  float z = nearbyintf(-min / s);
+  z = z < 0.0f ? 0.0f : z > 255.0f ? 255.0f : z;
+  *scale = s;
+  *zero_point = (int)z;
+}
+
+void eq_pad_quantized_rows(uint8_t *q, int rows, int inputs, int zero_point) {
+  const int padded = (rows + EQ_TILE_ROWS - 1) / EQ_TILE_ROWS * EQ_TILE_ROWS;
+  memset(q + (size_t)rows * inputs, zero_point, (size_t)(padded - rows) * inputs);
 }
