@@ -6,7 +6,7 @@
 
 #include "encoder.h"
 
-const eq_kernels eq_kernels_avx512_vnni = {
+static const eq_kernels eq_kernels_avx512_vnni = {
     .name = "avx512-vnni",
     .largest_weight = 127,
     .quantize = eq_quantize_avx512,
@@ -16,7 +16,7 @@ const eq_kernels eq_kernels_avx512_vnni = {
 };
 
 /* vpmaddubsw adds two uint8 x int8 products into int16: exact while 2 x 255 x |w| <= 32767. */
-const eq_kernels eq_kernels_avx2 = {
+static const eq_kernels eq_kernels_avx2 = {
     .name = "avx2",
     .largest_weight = 64,
     .quantize = eq_quantize_avx2,
