@@ -39,6 +39,7 @@ export {
 } from './interfaces.js';
 export { RESERVE_RUNS } from './model-session.js';
 export {
+  cpuKernelSets,
   KERNEL_SETS,
   type KernelSet,
   NATIVE_PROFILE_SUFFIX,

@@ -73,24 +73,43 @@ let loaded: NativeEncoder | undefined;
  */
 export function nativeEncoder(): NativeEncoder {
   if (loaded !== undefined) return loaded;
-  if (!existsSync(ADDON)) {
-    loaded = { unavailable: `it was not built (${ADDON} is missing; the build needs a C compiler)` };
+  const addon = loadAddon();
+  if ('unavailable' in addon) {
+    loaded = addon;
     return loaded;
   }
-  let binding: NativeBinding;
-  try {
-    binding = createRequire(import.meta.url)(ADDON) as NativeBinding;
-  } catch (error) {
-    // A build from another machine (another libc or architecture) must not stop ONNX Runtime.
-    loaded = {
-      unavailable: `${ADDON} does not load here: ${error instanceof Error ? error.message : String(error)}`,
-    };
-    return loaded;
-  }
+  const { binding } = addon;
   const runnable = binding.kernelSets();
   const picked = pickKernelSet(runnable, process.env.EMBEDQ_NATIVE_KERNELS);
   loaded = 'kernelSet' in picked ? { binding, kernelSet: picked.kernelSet, runnable } : picked;
   return loaded;
+}
+
+let addon: { binding: NativeBinding } | { unavailable: string } | undefined;
+function loadAddon(): { binding: NativeBinding } | { unavailable: string } {
+  if (addon !== undefined) return addon;
+  if (!existsSync(ADDON)) {
+    addon = { unavailable: `it was not built (${ADDON} is missing; the build needs a C compiler)` };
+    return addon;
+  }
+  try {
+    addon = { binding: createRequire(import.meta.url)(ADDON) as NativeBinding };
+  } catch (error) {
+    // A build from another machine (another libc or architecture) must not stop ONNX Runtime.
+    addon = {
+      unavailable: `${ADDON} does not load here: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  return addon;
+}
+
+/**
+ * The kernel sets the CPU runs as this process sees it (cpuid, which a preloaded library can
+ * narrow: scripts/measure-avx2-kernels.sh), whatever EMBEDQ_NATIVE_KERNELS asks; [] without the addon.
+ */
+export function cpuKernelSets(): readonly KernelSet[] {
+  const loaded = loadAddon();
+  return 'binding' in loaded ? loaded.binding.kernelSets() : [];
 }
 
 /**

@@ -1,9 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NATIVE_PROFILE_SUFFIX, type NativeProfileFile, RESERVE_RUNS } from '@embedq/embedder';
-import { type Int8Peak, measureInt8Peak } from './int8-peak.js';
+import { cpuKernelSets, NATIVE_PROFILE_SUFFIX, type NativeProfileFile, RESERVE_RUNS } from '@embedq/embedder';
+import { type Int8Peak, measureInt8Peak, profilePeakVariant } from './int8-peak.js';
 import type { CellSummary, RunResult, RunSpec } from './interfaces.js';
+import { cpuFlags } from './machine-info.js';
 import { summarizeNativeProfile } from './native-profile.js';
 import { type OperatorProfile, type OrtTraceEvent, summarizeOperatorProfile } from './operator-profile.js';
 
@@ -51,8 +52,9 @@ export async function profileEngine(
         : summarizeOperatorProfile((await Promise.all(files.map(read))) as OrtTraceEvent[][], {
             skipRuns: RESERVE_RUNS,
           });
-    // The peak of the instructions the engine had: the AVX2 kernels' on a CPU that has more.
-    const int8Peak = measureInt8Peak(availableParallelism(), profile.kernels === 'avx2' ? 'avx2' : undefined);
+    // The peak of the instructions the engine had: AVX2's when it ran AVX2 kernels on a CPU that has more.
+    const variant = profilePeakVariant(profile.kernels, cpuFlags(), cpuKernelSets());
+    const int8Peak = measureInt8Peak(availableParallelism(), variant);
     const computed = profile.engine === 'native' ? measured.tokens : measured.paddedTokens;
     const engineOpsPerSecond = (profile.linearOpsPerToken * computed) / measured.seconds;
     const peak =

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { measureInt8Peak, peakVariant } from './int8-peak.js';
+import { measureInt8Peak, peakVariant, profilePeakVariant } from './int8-peak.js';
 import { cpuFlags } from './machine-info.js';
 
 const hasCompiler = (() => {
@@ -25,6 +25,20 @@ describe('peakVariant', () => {
     expect(peakVariant(new Set(['avx2', 'avx_vnni']))).toBe('avxvnni');
     expect(peakVariant(new Set(['avx2', 'avx512_vnni']))).toBe('avx2');
     expect(peakVariant(new Set(['sse4_2']))).toBeUndefined();
+  });
+});
+
+describe('profilePeakVariant', () => {
+  const vnni = new Set(['avx2', 'avx512bw', 'avx512_vnni']);
+  it("measures an engine against the instructions it ran: AVX2's for AVX2 kernels or AVX-512 hidden", () => {
+    expect(profilePeakVariant('avx512-vnni', vnni, ['avx512-vnni', 'avx2'])).toBe('avx512vnni');
+    expect(profilePeakVariant(undefined, vnni, ['avx512-vnni', 'avx2'])).toBe('avx512vnni');
+    expect(profilePeakVariant('avx2', vnni, ['avx512-vnni', 'avx2'])).toBe('avx2');
+    // ONNX Runtime with AVX-512 hidden from cpuid (scripts/measure-avx2-kernels.sh).
+    expect(profilePeakVariant(undefined, vnni, ['avx2'])).toBe('avx2');
+    // Without the addon nothing says cpuid differs from /proc/cpuinfo.
+    expect(profilePeakVariant(undefined, vnni, [])).toBe('avx512vnni');
+    expect(profilePeakVariant(undefined, new Set(['avx2', 'avx_vnni']), ['avx2'])).toBe('avxvnni');
   });
 });
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KernelSet } from '@embedq/embedder';
 import {
   INT8_PEAK_SOURCE,
   type Int8PeakVariant,
@@ -40,6 +41,22 @@ export function peakVariant(cpuFlags: ReadonlySet<string>): Int8PeakVariant | un
 const withoutPreload = Object.fromEntries(
   Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD'),
 );
+
+/**
+ * The peak an engine profile is measured against: AVX2's when the engine ran its AVX2 kernels
+ * (`kernels`), or when /proc/cpuinfo lists AVX-512 VNNI but cpuid, as the engines see it
+ * (`cpuidSets`, the native addon's kernel sets), does not, so ONNX Runtime ran its AVX2 kernels
+ * too; else the widest the flags offer.
+ */
+export function profilePeakVariant(
+  kernels: KernelSet | undefined,
+  flags: ReadonlySet<string>,
+  cpuidSets: readonly KernelSet[],
+): Int8PeakVariant | undefined {
+  const widest = peakVariant(flags);
+  const hidden = widest === 'avx512vnni' && cpuidSets.length > 0 && !cpuidSets.includes('avx512-vnni');
+  return kernels === 'avx2' || hidden ? 'avx2' : widest;
+}
 
 /** Seconds each timed attempt aims for: long against the thread start, short against drift. */
 const TARGET_SECONDS = 0.3;
