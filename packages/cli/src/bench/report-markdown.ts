@@ -1,7 +1,7 @@
 import type { ProcessRuntime } from '@embedq/config';
 import { MAX_RSS_SAMPLES } from './batch-recorder.js';
 import { formatCount, formatNumber, formatRatio } from './format.js';
-import type { CellSummary, Engine } from './interfaces.js';
+import type { CellSummary, Engine, RanOn } from './interfaces.js';
 import { describeCommit, type MachineInfo } from './machine-info.js';
 import { BASE_CHUNKS, type MatrixReport, type MatrixSettings } from './matrix.js';
 import { renderProfileMarkdown } from './profile-report.js';
@@ -283,15 +283,14 @@ function engineRow(report: MatrixReport): string[] {
     ...new Set(report.cells.flatMap((c) => (c.summary.inference === undefined ? [] : [c.summary.inference]))),
   ];
   if (engines.length === 0) return [];
-  const named = engines.map((e) =>
-    e === 'native'
-      ? "native (embedq's AVX-512 VNNI kernels)"
-      : e === 'native-avx2'
-        ? "native (embedq's AVX2 kernels)"
-        : 'ONNX Runtime',
-  );
-  return [row('embedq inference engine', named.join(', '))];
+  return [row('embedq inference engine', engines.map((e) => RAN_ON_NAMES[e]).join(', '))];
 }
+
+const RAN_ON_NAMES: Readonly<Record<RanOn, string>> = {
+  native: "native (embedq's AVX-512 VNNI kernels)",
+  'native-avx2': "native (embedq's AVX2 kernels)",
+  onnxruntime: 'ONNX Runtime',
+};
 
 function machineRows(m: MachineInfo): string[] {
   const yes = (b: boolean): string => (b ? 'yes' : 'no');
