@@ -20,26 +20,24 @@ if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.plat
 const include = join(dirname(process.execPath), '..', 'include', 'node');
 if (!existsSync(join(include, 'node_api.h'))) skip(`no Node-API headers in ${include}`);
 
-// Each kernel set's files get its own flags; the encoder and the packing need AVX2 (what both
-// sets have); kernel-sets.c and binding.c get none, so asking which set runs is safe on any x86-64.
-const { common, avx512, avx2 } = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
+// Each kernel set's files (flags.json's `kernels`) get that set's flags; the encoder and the packing
+// need AVX2 (what both sets have); kernel-sets.c and binding.c get none, so asking which set runs
+// is safe on any x86-64.
+const flags = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
 const units = [
-  ['int8-linear-avx512', avx512],
-  ['layer-norm-avx512', avx512],
-  ['attention-avx512', avx512],
-  ['int8-linear-avx2', avx2],
-  ['layer-norm-avx2', avx2],
-  ['attention-avx2', avx2],
-  ['int8-linear', avx2],
-  ['encoder', avx2],
+  ...Object.entries(flags.kernels).flatMap(([set, files]) => files.map((name) => [name, flags[set]])),
+  ['int8-linear', flags.avx2],
+  ['encoder', flags.avx2],
   ['kernel-sets', []],
   ['binding', [`-I${include}`]],
 ];
 mkdirSync(out, { recursive: true });
 try {
-  const objects = units.map(([name, flags]) => {
+  const objects = units.map(([name, unitFlags]) => {
     const object = join(out, `${name}.o`);
-    execFileSync('cc', [...common, ...flags, '-c', join(here, `${name}.c`), '-o', object], { stdio: 'pipe' });
+    execFileSync('cc', [...flags.common, ...unitFlags, '-c', join(here, `${name}.c`), '-o', object], {
+      stdio: 'pipe',
+    });
     return object;
   });
   // Linked under a temporary name and renamed, so a running process never loads half a file.

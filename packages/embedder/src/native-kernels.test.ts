@@ -13,14 +13,15 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_SETS, type KernelSet, nativeEncoder } from './native-session.js';
 
 const NATIVE = fileURLToPath(new URL('../native/', import.meta.url));
+/** The compiler flags, and each set's kernel files, that native/build.mjs builds with. */
 const flags = JSON.parse(readFileSync(join(NATIVE, 'flags.json'), 'utf8')) as Record<
   'common' | 'avx512' | 'avx2',
   string[]
->;
+> & { kernels: Record<'avx512' | 'avx2', string[]> };
 const encoder = nativeEncoder();
 const runnable: readonly KernelSet[] = 'runnable' in encoder ? encoder.runnable : [];
 
-/** Each set's files, flags and the macro that points kernel-check.c at them. */
+/** Each set's key in flags.json and the macro that points kernel-check.c at its kernels. */
 const SETS: Record<KernelSet, { suffix: 'avx512' | 'avx2'; define: string }> = {
   'avx512-vnni': { suffix: 'avx512', define: '-DEQ_CHECK_AVX512' },
   avx2: { suffix: 'avx2', define: '-DEQ_CHECK_AVX2' },
@@ -34,13 +35,9 @@ describe.each(KERNEL_SETS)('native %s kernels', (set) => {
       const dir = mkdtempSync(join(tmpdir(), 'embedq-kernel-check-'));
       try {
         const binary = join(dir, 'kernel-check');
-        const sources = [
-          'kernel-check.c',
-          'int8-linear.c',
-          `int8-linear-${suffix}.c`,
-          `attention-${suffix}.c`,
-          `layer-norm-${suffix}.c`,
-        ].map((f) => join(NATIVE, f));
+        const sources = ['kernel-check', 'int8-linear', ...flags.kernels[suffix]].map((f) =>
+          join(NATIVE, `${f}.c`),
+        );
         execFileSync('cc', [...flags.common, ...flags[suffix], define, '-o', binary, ...sources, '-lm'], {
           stdio: 'pipe',
         });
