@@ -1,8 +1,9 @@
 /*
  * Multi-head self-attention of one sequence, fp32, with AVX2: the AVX-512 version's plan
  * (attention-avx512.c) in 8-float registers. Per head: Q and V copied into dense tiles, K
- * transposed in 8 x 8 blocks, the scores as register tiles of 4 queries x 8-24 keys, a softmax
- * per row, then P V as 4 x 16 tiles, twice per head.
+ * transposed in 8 x 8 blocks, the scores as register tiles of 4 queries x 8-24 keys (scaled by
+ * log2(e) / sqrt(32), so the softmax takes 2^x), a softmax per row, then P V as 6 x 16 tiles (4 x 16
+ * for the last rows), twice per head.
  */
 #include <immintrin.h>
 #include <math.h>
@@ -74,7 +75,7 @@ static inline float softmax_row(float *row, int length) {
   const __m256 max = _mm256_set1_ps(eq_max8(top));
   __m256 total = _mm256_setzero_ps();
   for (int b = 0; b < blocks; b++) {
-    __m256 e = eq_exp8(_mm256_sub_ps(_mm256_load_ps(row + 8 * b), max));
+    __m256 e = eq_exp2_8(_mm256_sub_ps(_mm256_load_ps(row + 8 * b), max));
     if (b == blocks - 1) e = _mm256_and_ps(e, last);
     _mm256_store_ps(row + 8 * b, e);
     total = _mm256_add_ps(total, e);
@@ -82,20 +83,26 @@ static inline float softmax_row(float *row, int length) {
   return 1.0f / eq_sum8(total);
 }
 
-/* out[r][0..15] = (p[r] . values[.][0..15]) x inverse[r] for 4 rows of probabilities over `length` keys. */
+/*
+ * out[r][0..15] = (p[r] . values[.][0..15]) x inverse[r] for up to 4 rows of probabilities over
+ * `length` keys: the tail after the 6-row tiles. Rows past `rows` repeat the last one (read, never
+ * stored), so nothing past the rows the scores hold is read.
+ */
 static inline void weighted_tile(const float *p, int stride, const float *values, int length, const float *inverse,
                                  float *out, int rows) {
+  const float *p1 = p + (size_t)(rows > 1 ? 1 : 0) * stride, *p2 = p + (size_t)(rows > 2 ? 2 : rows - 1) * stride;
+  const float *p3 = p + (size_t)(rows > 3 ? 3 : rows - 1) * stride;
   __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0;
   for (int j = 0; j < length; j++) {
     const __m256 v0 = _mm256_load_ps(values + (size_t)j * EQ_HEAD_SIZE);
     const __m256 v1 = _mm256_load_ps(values + (size_t)j * EQ_HEAD_SIZE + 8);
     __m256 x = _mm256_broadcast_ss(p + j);
     a0 = _mm256_fmadd_ps(x, v0, a0), a1 = _mm256_fmadd_ps(x, v1, a1);
-    x = _mm256_broadcast_ss(p + stride + j);
+    x = _mm256_broadcast_ss(p1 + j);
     b0 = _mm256_fmadd_ps(x, v0, b0), b1 = _mm256_fmadd_ps(x, v1, b1);
-    x = _mm256_broadcast_ss(p + 2 * stride + j);
+    x = _mm256_broadcast_ss(p2 + j);
     c0 = _mm256_fmadd_ps(x, v0, c0), c1 = _mm256_fmadd_ps(x, v1, c1);
-    x = _mm256_broadcast_ss(p + 3 * stride + j);
+    x = _mm256_broadcast_ss(p3 + j);
     e0 = _mm256_fmadd_ps(x, v0, e0), e1 = _mm256_fmadd_ps(x, v1, e1);
   }
   const __m256 sums[4][2] = {{a0, a1}, {b0, b1}, {c0, c1}, {e0, e1}};
@@ -103,6 +110,27 @@ static inline void weighted_tile(const float *p, int stride, const float *values
     const __m256 s = _mm256_set1_ps(inverse[r]);
     _mm256_storeu_ps(out + (size_t)r * EQ_HIDDEN, _mm256_mul_ps(sums[r][0], s));
     _mm256_storeu_ps(out + (size_t)r * EQ_HIDDEN + 8, _mm256_mul_ps(sums[r][1], s));
+  }
+}
+
+/* The same for 6 rows, the bulk of them: 12 accumulators hide the FMA latency, and each value load serves 6 rows. */
+static inline void weighted_tile6(const float *p, int stride, const float *values, int length, const float *inverse,
+                                  float *out) {
+  __m256 acc[6][2];
+  for (int r = 0; r < 6; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (int j = 0; j < length; j++) {
+    const __m256 v0 = _mm256_load_ps(values + (size_t)j * EQ_HEAD_SIZE);
+    const __m256 v1 = _mm256_load_ps(values + (size_t)j * EQ_HEAD_SIZE + 8);
+    for (int r = 0; r < 6; r++) {
+      const __m256 x = _mm256_broadcast_ss(p + (size_t)r * stride + j);
+      acc[r][0] = _mm256_fmadd_ps(x, v0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(x, v1, acc[r][1]);
+    }
+  }
+  for (int r = 0; r < 6; r++) {
+    const __m256 s = _mm256_set1_ps(inverse[r]);
+    _mm256_storeu_ps(out + (size_t)r * EQ_HIDDEN, _mm256_mul_ps(acc[r][0], s));
+    _mm256_storeu_ps(out + (size_t)r * EQ_HIDDEN + 8, _mm256_mul_ps(acc[r][1], s));
   }
 }
 
@@ -134,7 +162,7 @@ void eq_attention_avx2(const float *qkv, int length, float *context, float *scra
   float *inverse = scores + (size_t)QUERIES * KEYS;
   const int query_rows = (length + 3) / 4 * 4;
   const int key_columns = (length + 7) / 8 * 8;
-  const __m256 scale = _mm256_set1_ps(1.0f / sqrtf((float)EQ_HEAD_SIZE));
+  const __m256 scale = _mm256_set1_ps(1.44269504088896341f / sqrtf((float)EQ_HEAD_SIZE));
   for (int h = 0; h < EQ_HEADS; h++) {
     const float *k = qkv + EQ_HIDDEN + h * EQ_HEAD_SIZE;
     for (int j = 0; j < length; j++) {
@@ -157,7 +185,12 @@ void eq_attention_avx2(const float *qkv, int length, float *context, float *scra
     for (int i = 0; i < query_rows; i += 4)
       score_rows(queries + (size_t)i * EQ_HEAD_SIZE, keys, key_columns / 8, scores + (size_t)i * KEYS, scale);
     for (int i = 0; i < length; i++) inverse[i] = softmax_row(scores + (size_t)i * KEYS, length);
-    for (int i = 0; i < length; i += 4)
+    int i = 0;
+    for (; i + 6 <= length; i += 6)
+      for (int d = 0; d < EQ_HEAD_SIZE; d += 16)
+        weighted_tile6(scores + (size_t)i * KEYS, KEYS, values + d, length, inverse + i,
+                       context + (size_t)i * EQ_HIDDEN + h * EQ_HEAD_SIZE + d);
+    for (; i < length; i += 4)
       for (int d = 0; d < EQ_HEAD_SIZE; d += 16)
         weighted_tile(scores + (size_t)i * KEYS, KEYS, values + d, length, inverse + i,
                       context + (size_t)i * EQ_HIDDEN + h * EQ_HEAD_SIZE + d, length - i < 4 ? length - i : 4);

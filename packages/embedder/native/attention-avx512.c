@@ -2,7 +2,8 @@
  * Multi-head self-attention of one sequence, fp32: softmax(Q K^T / sqrt(32)) V for each of the
  * 12 heads. Only the sequence's own tokens take part (the graph's mask gives padded keys
  * exp(-10000) = 0, the same thing). Per head: Q and V copied into dense tiles, K transposed, the
- * scores as register tiles of 4 queries x 16-64 keys, a softmax per row, then P V as 4 x 32 tiles.
+ * scores as register tiles of 4 queries x 16-64 keys (scaled by log2(e) / sqrt(32), so the softmax
+ * takes 2^x), a softmax per row, then P V as 4 x 32 tiles.
  * AVX-512 (zmm registers and masks).
  */
 #include <immintrin.h>
@@ -77,7 +78,7 @@ static inline float softmax_row(float *row, int length) {
   __m512 total = _mm512_setzero_ps();
   for (int b = 0; b < blocks; b++) {
     const __mmask16 m = b == blocks - 1 ? last : 0xFFFF;
-    const __m512 e = _mm512_maskz_mov_ps(m, eq_exp(_mm512_sub_ps(_mm512_load_ps(row + 16 * b), max)));
+    const __m512 e = _mm512_maskz_mov_ps(m, eq_exp2(_mm512_sub_ps(_mm512_load_ps(row + 16 * b), max)));
     _mm512_store_ps(row + 16 * b, e);
     total = _mm512_add_ps(total, e);
   }
@@ -144,7 +145,7 @@ void eq_attention_avx512(const float *qkv, int length, float *context, float *sc
   float *inverse = scores + (size_t)QUERIES * KEYS;
   const int query_rows = (length + 3) / 4 * 4;
   const int key_columns = (length + 15) / 16 * 16;
-  const __m512 scale = _mm512_set1_ps(1.0f / sqrtf((float)EQ_HEAD_SIZE));
+  const __m512 scale = _mm512_set1_ps(1.44269504088896341f / sqrtf((float)EQ_HEAD_SIZE));
   for (int h = 0; h < EQ_HEADS; h++) {
     const float *k = qkv + EQ_HIDDEN + h * EQ_HEAD_SIZE;
     for (int j = 0; j < length; j++) {
