@@ -21,20 +21,19 @@ static inline __m512 eq_exp2(__m512 x) {
 static inline __m512 eq_gelu(__m512 x) {
   const __m512 u = _mm512_abs_ps(x);
   const __m512 a = _mm512_min_ps(u, _mm512_set1_ps(8.5f));
-  __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(6.33296253e-06f), a, _mm512_set1_ps(4.138398042e-05f));
-  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(5.971760004e-05f));
-  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.003249315989f));
-  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.02115729725f));
-  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.04986413748f));
-  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(1.0f));
+  __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(6.613346735e-06f), a, _mm512_set1_ps(4.321620577e-05f));
+  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(6.236152407e-05f));
+  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.003393175498f));
+  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.02209401083f));
+  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(0.05207181145f));
+  p = _mm512_fmadd_ps(p, a, _mm512_set1_ps(1.044273782f));
   p = _mm512_mul_ps(p, p);
   p = _mm512_mul_ps(p, p);
   p = _mm512_mul_ps(p, p);
   p = _mm512_mul_ps(p, p);
   const __m512 guess = _mm512_rcp14_ps(p);
-  const __m512 erfc = _mm512_mul_ps(guess, _mm512_fnmadd_ps(p, guess, _mm512_set1_ps(2.0f)));
-  const __m512 half_u = _mm512_mul_ps(u, _mm512_set1_ps(0.5f));
-  return _mm512_fnmadd_ps(half_u, erfc, _mm512_fmadd_ps(x, _mm512_set1_ps(0.5f), half_u));
+  const __m512 half_erfc = _mm512_mul_ps(guess, _mm512_fnmadd_ps(p, guess, _mm512_set1_ps(2.0f)));
+  return _mm512_fnmadd_ps(u, half_erfc, _mm512_max_ps(x, _mm512_setzero_ps()));
 }
 
 #endif
