@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include "vector-math-constants.h"
+
 /*
  * 2^x for x <= 0, softmax's exponential in base 2 (attention scales its scores by log2(e) first, so
  * the range reduction is one subtraction, exact). x is clamped at -126 so 2^n stays a normal float.
@@ -16,11 +18,11 @@ static inline __m256 eq_exp2_8(__m256 x) {
   const __m256 shifter = _mm256_set1_ps(12582912.0f + 127.0f);
   const __m256 t = _mm256_add_ps(x, shifter);
   const __m256 f = _mm256_sub_ps(x, _mm256_sub_ps(t, shifter));
-  __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(0.001326465946f), f, _mm256_set1_ps(0.009671495491f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(0.05550733749f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(0.2402224235f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(0.6931469777f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0f));
+  __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(EQ_EXP2_C5), f, _mm256_set1_ps(EQ_EXP2_C4));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(EQ_EXP2_C3));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(EQ_EXP2_C2));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(EQ_EXP2_C1));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(EQ_EXP2_C0));
   return _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(t), 23)));
 }
 
@@ -34,13 +36,13 @@ static inline __m256 eq_exp2_8(__m256 x) {
  */
 static inline __m256 eq_gelu8(__m256 x) {
   const __m256 u = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
-  const __m256 a = _mm256_min_ps(u, _mm256_set1_ps(8.5f));
-  __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(6.613346735e-06f), a, _mm256_set1_ps(4.321620577e-05f));
-  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(6.236152407e-05f));
-  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(0.003393175498f));
-  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(0.02209401083f));
-  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(0.05207181145f));
-  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(1.044273782f));
+  const __m256 a = _mm256_min_ps(u, _mm256_set1_ps(EQ_GELU_CLAMP));
+  __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(EQ_GELU_P6), a, _mm256_set1_ps(EQ_GELU_P5));
+  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(EQ_GELU_P4));
+  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(EQ_GELU_P3));
+  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(EQ_GELU_P2));
+  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(EQ_GELU_P1));
+  p = _mm256_fmadd_ps(p, a, _mm256_set1_ps(EQ_GELU_P0));
   p = _mm256_mul_ps(p, p);
   p = _mm256_mul_ps(p, p);
   p = _mm256_mul_ps(p, p);
