@@ -28,32 +28,10 @@ sources() { # REVISION DEST: the native sources of a revision, or of the working
   fi
 }
 
-library() { # SOURCES OUT: the encoder, both kernel sets and the synthetic encoder, as flags.json builds them
-  local src=$1 out=$2 objects=()
-  read -r common avx512 avx2 < <(node -e '
-    const f = require(process.argv[1]);
-    console.log([f.common, f.avx512, f.avx2].map((a) => a.join(",")).join(" "));' "$src/flags.json")
-  local set_flags
-  for set in avx512 avx2; do
-    set_flags=${!set}
-    for name in $(node -e 'console.log(require(process.argv[1]).kernels[process.argv[2]].join(" "))' "$src/flags.json" "$set"); do
-      cc ${common//,/ } ${set_flags//,/ } -c "$src/$name.c" -o "$src/$name.o"
-      objects+=("$src/$name.o")
-    done
-  done
-  for name in int8-linear encoder; do
-    cc ${common//,/ } ${avx2//,/ } -c "$src/$name.c" -o "$src/$name.o"
-    objects+=("$src/$name.o")
-  done
-  cc ${common//,/ } -c "$src/kernel-sets.c" -o "$src/kernel-sets.o"
-  cc ${common//,/ } ${avx2//,/ } -I"$src" -c "$native/tools/synthetic-encoder.c" -o "$src/synthetic-encoder.o"
-  cc -shared -Wl,-Bsymbolic -o "$out" "${objects[@]}" "$src/kernel-sets.o" "$src/synthetic-encoder.o" -lm
-}
-
 sources "$BASE" "$dir/a"
 sources "$HEAD" "$dir/b"
-library "$dir/a" "$dir/a.so"
-library "$dir/b" "$dir/b.so"
+node "$native/tools/build-library.mjs" "$dir/a" "$dir/a.so"
+node "$native/tools/build-library.mjs" "$dir/b" "$dir/b.so"
 cc -O2 -std=c11 -D_GNU_SOURCE -I"$dir/b" -pthread "$native/tools/paired-bench.c" -o "$dir/paired-bench" -ldl
 echo "A = ${BASE}, B = ${HEAD:-the working tree}, $SET kernels, $BATCHES batches of up to 512 tokens per run"
 for i in $(seq 1 "$RUNS"); do "$dir/paired-bench" "$dir/a.so" "$dir/b.so" "$SET" "$BATCHES"; done

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeUnits } from './units.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'build');
@@ -20,17 +21,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.plat
 const include = join(dirname(process.execPath), '..', 'include', 'node');
 if (!existsSync(join(include, 'node_api.h'))) skip(`no Node-API headers in ${include}`);
 
-// Each kernel set's files (flags.json's `kernels`) get that set's flags; the encoder and the packing
-// need AVX2 (what both sets have); kernel-sets.c and binding.c get none, so asking which set runs
-// is safe on any x86-64.
+// The engine's units (units.mjs), and the binding, which alone needs the Node-API headers.
 const flags = JSON.parse(readFileSync(join(here, 'flags.json'), 'utf8'));
-const units = [
-  ...Object.entries(flags.kernels).flatMap(([set, files]) => files.map((name) => [name, flags[set]])),
-  ['int8-linear', flags.avx2],
-  ['encoder', flags.avx2],
-  ['kernel-sets', []],
-  ['binding', [`-I${include}`]],
-];
+const units = [...nativeUnits(flags), ['binding', [`-I${include}`]]];
 mkdirSync(out, { recursive: true });
 try {
   const objects = units.map(([name, unitFlags]) => {
